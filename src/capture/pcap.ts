@@ -1,0 +1,138 @@
+/**
+ * Classic libpcap files: a 24-byte file header then 16-byte record headers, in the writer's byte
+ * order (magic a1b2c3d4 µs / a1b23c4d ns, or byte-swapped). https://ietf-opsawg-wg.github.io/draft-ietf-opsawg-pcap/
+ */
+import { CaptureFormatError } from "../util/errors.js";
+import type { FrameRecord } from "../model/frame.js";
+import type { CaptureSummary, RecordParser } from "./types.js";
+
+const FILE_HEADER_LEN = 24;
+const RECORD_HEADER_LEN = 16;
+/**
+ * Wireshark refuses records larger than 262144 bytes unless the snaplen says more; we accept up to
+ * the larger of that and the file's snaplen, and call anything above absurd.
+ */
+const MAX_STANDARD_PACKET = 262_144;
+
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+
+export function isPcapMagic(m: number): boolean {
+  return m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS || m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
+}
+
+export class PcapParser implements RecordParser {
+  need = FILE_HEADER_LEN;
+  private headerDone = false;
+  private little = true;
+  private nanos = false;
+  private linkType = 0;
+  private maxRecord = MAX_STANDARD_PACKET;
+
+  constructor(
+    private readonly summary: CaptureSummary,
+    private readonly frame: FrameRecord,
+    private readonly emit: (f: FrameRecord) => void,
+  ) {}
+
+  private u32(buf: Uint8Array, p: number): number {
+    return this.little
+      ? (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0
+      : ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+  }
+
+  private parseHeader(buf: Uint8Array, pos: number): void {
+    const le = (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0;
+    if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS) {
+      this.little = true;
+    } else {
+      this.little = false;
+    }
+    const magic = this.u32(buf, pos);
+    this.nanos = magic === PCAP_MAGIC_NS;
+    const s = this.summary;
+    s.format = this.nanos ? "nsecpcap" : "pcap";
+    s.byteOrder = this.little ? "little" : "big";
+    s.versionMajor = this.little ? buf[pos + 4]! | (buf[pos + 5]! << 8) : (buf[pos + 4]! << 8) | buf[pos + 5]!;
+    s.versionMinor = this.little ? buf[pos + 6]! | (buf[pos + 7]! << 8) : (buf[pos + 6]! << 8) | buf[pos + 7]!;
+    s.snaplen = this.u32(buf, pos + 16);
+    // The upper bits of the link-type field carry FCS information (pcap spec §4); the type is the low 16.
+    this.linkType = this.u32(buf, pos + 20) & 0xffff;
+    this.maxRecord = Math.max(MAX_STANDARD_PACKET, s.snaplen);
+    s.interfaces.push({
+      sectionIndex: 0,
+      linkType: this.linkType,
+      snaplen: s.snaplen,
+      ticksPerSecond: this.nanos ? 1e9 : 1e6,
+      precisionDigits: this.nanos ? 9 : 6,
+      tsOffsetSec: 0,
+      name: undefined,
+      description: undefined,
+      filter: undefined,
+      os: undefined,
+      hardware: undefined,
+      packets: 0,
+      statEntries: 0,
+    });
+    this.headerDone = true;
+  }
+
+  parse(buf: Uint8Array, pos: number, end: number, base: number): number {
+    if (!this.headerDone) {
+      if (end - pos < FILE_HEADER_LEN) {
+        this.need = FILE_HEADER_LEN;
+        return pos;
+      }
+      this.parseHeader(buf, pos);
+      pos += FILE_HEADER_LEN;
+    }
+    const f = this.frame;
+    const s = this.summary;
+    const iface = s.interfaces[0]!;
+    while (end - pos >= RECORD_HEADER_LEN) {
+      const capLen = this.u32(buf, pos + 8);
+      if (capLen > this.maxRecord) {
+        throw new CaptureFormatError(
+          `record header says ${capLen} captured bytes, more than the maximum ${this.maxRecord}: the file is damaged here`,
+          base + pos,
+        );
+      }
+      if (end - pos < RECORD_HEADER_LEN + capLen) {
+        this.need = RECORD_HEADER_LEN + capLen;
+        return pos;
+      }
+      const sec = this.u32(buf, pos);
+      const frac = this.u32(buf, pos + 4) | 0;
+      f.number++;
+      f.kind = 0;
+      f.hasTs = true;
+      f.tsSec = sec;
+      // Kept as written even when out of range (Wireshark does the same; see formatEpoch).
+      f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
+      f.capLen = capLen;
+      f.origLen = this.u32(buf, pos + 12);
+      f.linkType = this.linkType;
+      f.interfaceId = 0;
+      f.fileOffset = base + pos;
+      f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
+      f.comment = undefined;
+      iface.packets++;
+      this.emit(f);
+      pos += RECORD_HEADER_LEN + capLen;
+    }
+    this.need = RECORD_HEADER_LEN;
+    return pos;
+  }
+
+  finish(leftover: number, offset: number): void {
+    if (!this.headerDone) {
+      throw new CaptureFormatError(`pcap file header cut short (${leftover} of ${FILE_HEADER_LEN} bytes)`, offset);
+    }
+    if (leftover > 0) {
+      throw new CaptureFormatError(
+        `last record cut short: ${leftover} bytes left of a record that needs ${this.need}`,
+        offset,
+      );
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The headers of one frame, decoded in place. A decoder fills one reused DecodedPacket per frame;
+ * offsets point into `data` (the frame's bytes), which is only valid until the next frame.
+ * Nothing here allocates per packet except where noted.
+ */
+
+/** Why a frame carries no usable TCP header (0 = it does). */
+export const DecodeStatus = {
+  OK: 0,
+  /** Link type we do not decode. */
+  UNSUPPORTED_LINK: 1,
+  /** Not IP, or IP but not TCP (ARP, UDP, ICMP that quotes no TCP, ...). */
+  NOT_TCP: 2,
+  /** A header (link, IP or TCP) ends beyond the captured bytes. */
+  TRUNCATED: 3,
+  /** A header is present but inconsistent (bad IP version, TCP data offset < 5, ...). */
+  MALFORMED: 4,
+  /** IP fragment that is not the first one: carries no TCP header. */
+  FRAGMENT: 5,
+} as const;
+export type DecodeStatusCode = (typeof DecodeStatus)[keyof typeof DecodeStatus];
+
+export const TcpFlag = {
+  FIN: 0x001,
+  SYN: 0x002,
+  RST: 0x004,
+  PSH: 0x008,
+  ACK: 0x010,
+  URG: 0x020,
+  ECE: 0x040,
+  CWR: 0x080,
+  /** AE (accurate ECN), formerly NS. */
+  AE: 0x100,
+} as const;
+
+/** Maximum SACK blocks a TCP header can carry (40 option bytes). */
+export const MAX_SACK_BLOCKS = 4;
+
+export class DecodedPacket {
+  /** DecodeStatus of the TCP header that analysis should use. */
+  status: DecodeStatusCode = DecodeStatus.NOT_TCP;
+  /** Human-readable reason when status is not OK (a constant string, no allocation). */
+  reason = "";
+
+  // ---- network layer: the IP header the dissector reports as network source/destination ----
+  /** 0 = no IP, 4 or 6. */
+  ipVersion = 0;
+  /** Offsets of the source/destination addresses inside `data`; length 4 or 16 by ipVersion. */
+  srcAddrOff = 0;
+  dstAddrOff = 0;
+  /** Offset of the innermost IP header carrying TCP, its total length field and TTL / hop limit. */
+  ipOff = 0;
+  ipHeaderLen = 0;
+  ipTotalLen = 0;
+  ttl = 0;
+  /** IPv4 identification (0 for IPv6). */
+  ipId = 0;
+  /** VLAN IDs seen on the way (outermost first, up to 2), 0 = none. */
+  vlanOuter = 0;
+  vlanInner = 0;
+  /** Number of IP headers traversed (2+ means a tunnel). */
+  ipDepth = 0;
+  /** True when the TCP header is one quoted inside an ICMP/ICMPv6 error (no analysis on it). */
+  inIcmpError = false;
+
+  // ---- TCP ----
+  /** Number of TCP headers in the frame (Wireshark dissects each; >1 for TCP-in-TCP tunnels or ICMP quotes). */
+  tcpCount = 0;
+  tcpOff = 0;
+  srcPort = 0;
+  dstPort = 0;
+  /** Raw (absolute) sequence and acknowledgement numbers, unsigned 32-bit. */
+  seq = 0;
+  ack = 0;
+  /** TCP header length in bytes (data offset × 4). */
+  tcpHeaderLen = 0;
+  /** 12 flag bits (0x0fff), as tcp.flags. */
+  flags = 0;
+  /** Raw 16-bit window field, never scaled. */
+  windowRaw = 0;
+  urgentPtr = 0;
+  checksum = 0;
+  /** TCP payload length as Wireshark's tcp.len: from the IP length fields, not the captured bytes. */
+  payloadLen = 0;
+  /** Payload bytes actually captured (may be less than payloadLen under a snaplen). */
+  payloadCapturedLen = 0;
+
+  // ---- TCP options (absent values: -1 / false / 0) ----
+  mss = -1;
+  /** Window scale shift as sent (may be > 14: Wireshark then uses 14). */
+  wscale = -1;
+  sackPermitted = false;
+  sackCount = 0;
+  /** SACK blocks as left,right pairs: [l0, r0, l1, r1, ...], raw sequence numbers. */
+  readonly sackBlocks = new Float64Array(MAX_SACK_BLOCKS * 2);
+  hasTimestamps = false;
+  tsVal = 0;
+  tsEcr = 0;
+  /** TCP Fast Open option (kind 34, or experimental 254/0xF989) present; cookie length (0 = cookie request). */
+  hasTfo = false;
+  tfoCookieLen = 0;
+  /** Multipath TCP option present. */
+  hasMptcp = false;
+  /** An option was cut short or had an impossible length. */
+  optionsMalformed = false;
+
+  reset(): void {
+    this.status = DecodeStatus.NOT_TCP;
+    this.reason = "";
+    this.ipVersion = 0;
+    this.srcAddrOff = 0;
+    this.dstAddrOff = 0;
+    this.ipOff = 0;
+    this.ipHeaderLen = 0;
+    this.ipTotalLen = 0;
+    this.ttl = 0;
+    this.ipId = 0;
+    this.vlanOuter = 0;
+    this.vlanInner = 0;
+    this.ipDepth = 0;
+    this.inIcmpError = false;
+    this.tcpCount = 0;
+    this.tcpOff = 0;
+    this.srcPort = 0;
+    this.dstPort = 0;
+    this.seq = 0;
+    this.ack = 0;
+    this.tcpHeaderLen = 0;
+    this.flags = 0;
+    this.windowRaw = 0;
+    this.urgentPtr = 0;
+    this.checksum = 0;
+    this.payloadLen = 0;
+    this.payloadCapturedLen = 0;
+    this.mss = -1;
+    this.wscale = -1;
+    this.sackPermitted = false;
+    this.sackCount = 0;
+    this.hasTimestamps = false;
+    this.tsVal = 0;
+    this.tsEcr = 0;
+    this.hasTfo = false;
+    this.tfoCookieLen = 0;
+    this.hasMptcp = false;
+    this.optionsMalformed = false;
+  }
+}
