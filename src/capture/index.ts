@@ -11,6 +11,7 @@ import { isPcapMagic, PcapParser } from "./pcap.js";
 import { openByteSource, inputName, type CaptureInput } from "./source.js";
 import { newSummary, type CaptureSummary, type RecordParser } from "./types.js";
 import { describeUnknown } from "./sniff.js";
+import { looksLikeNetScreen, NetScreenParser } from "./netscreen.js";
 
 export type { CaptureSummary, CaptureProblem, InterfaceInfo, SectionInfo } from "./types.js";
 export type { CaptureInput } from "./source.js";
@@ -171,6 +172,8 @@ function pickParser(
     if (isPcapMagic(m)) return new PcapParser(summary, frame, emit);
     if (m === PCAPNG_SHB) return new PcapngParser(summary, frame, emit);
   }
+  const head = new TextDecoder("latin1").decode(buf.subarray(0, Math.min(end, SNIFF_BYTES)));
+  if (looksLikeNetScreen(head)) return new NetScreenParser(summary, frame, emit);
   throw new CaptureFormatError(`not a capture file: ${describeUnknown(buf.subarray(0, Math.min(end, SNIFF_BYTES)))}`, 0);
 }
 

@@ -1,7 +1,7 @@
 /** What a capture reader learns about the file besides its frames (the material of `tcpsleuth info`). */
 import type { Compression } from "./source.js";
 
-export type CaptureFormat = "pcap" | "nsecpcap" | "pcapng";
+export type CaptureFormat = "pcap" | "nsecpcap" | "pcapng" | "netscreen";
 
 export interface InterfaceInfo {
   /** Index within its section. */
