@@ -33,6 +33,21 @@ export const TcpFlag = {
   AE: 0x100,
 } as const;
 
+/**
+ * Which TCP fields Wireshark shows for the frame (bits of DecodedPacket.tcpFields). A TCP header that is
+ * cut short or inconsistent still shows some fields in tshark; printing exactly these keeps the columns equal.
+ */
+export const TcpField = {
+  /** tcp.srcport / tcp.dstport (at least 4 TCP bytes captured). */
+  PORTS: 0x1,
+  /** seq, ack, offset, flags and window were read (16 bytes): Wireshark assigns a tcp.stream. */
+  HEADER: 0x2,
+  /** tcp.flags is shown (data offset >= 5). */
+  FLAGS: 0x4,
+  /** tcp.len is shown (header fits the IP payload; not an IP fragment; not quoted in an ICMP error). */
+  LEN: 0x8,
+} as const;
+
 /** Maximum SACK blocks a TCP header can carry (40 option bytes). */
 export const MAX_SACK_BLOCKS = 4;
 
@@ -62,10 +77,14 @@ export class DecodedPacket {
   ipDepth = 0;
   /** True when the TCP header is one quoted inside an ICMP/ICMPv6 error (no analysis on it). */
   inIcmpError = false;
+  /** True when an IP header on the way is a fragment (Wireshark shows no tcp.len for a first fragment). */
+  fragmented = false;
 
   // ---- TCP ----
   /** Number of TCP headers in the frame (Wireshark dissects each; >1 for TCP-in-TCP tunnels or ICMP quotes). */
   tcpCount = 0;
+  /** TcpField bits: which TCP fields Wireshark would display (0 = none, e.g. fewer than 4 bytes). */
+  tcpFields = 0;
   tcpOff = 0;
   srcPort = 0;
   dstPort = 0;
@@ -103,6 +122,8 @@ export class DecodedPacket {
   hasMptcp = false;
   /** An option was cut short or had an impossible length. */
   optionsMalformed = false;
+  /** The TCP header (its options) extends past the captured bytes: options were not parsed, as in Wireshark. */
+  tcpHeaderTruncated = false;
 
   reset(): void {
     this.status = DecodeStatus.NOT_TCP;
@@ -119,7 +140,9 @@ export class DecodedPacket {
     this.vlanInner = 0;
     this.ipDepth = 0;
     this.inIcmpError = false;
+    this.fragmented = false;
     this.tcpCount = 0;
+    this.tcpFields = 0;
     this.tcpOff = 0;
     this.srcPort = 0;
     this.dstPort = 0;
@@ -143,5 +166,6 @@ export class DecodedPacket {
     this.tfoCookieLen = 0;
     this.hasMptcp = false;
     this.optionsMalformed = false;
+    this.tcpHeaderTruncated = false;
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * npm run bench [-- --runs N] [--quick]: makes the benchmark captures with
+ * ../shared/bench/make-bench-captures.sh into bench-data/ (git-ignored) when missing, then times
+ * tcpsleuth against its peers on the same file in one run and prints ratios. Wall time and peak
+ * RSS come from /usr/bin/time; the median of N runs is reported.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const DATA = join(ROOT, "bench-data");
+const SHARED = resolve(ROOT, "..", "shared");
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf("--runs") + 1] ?? 0) || 3;
+const quick = args.includes("--quick");
+const TCPSLEUTH = join(ROOT, "bin", "tcpsleuth");
+
+interface Timing {
+  wallS: number;
+  peakMiB: number;
+  ok: boolean;
+}
+
+function have(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+function timeOnce(cmd: string[]): Timing {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", ...cmd], {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  const last = r.stderr.trim().split("\n").pop() ?? "";
+  const [wall, kb] = last.split(" ").map(Number);
+  return { wallS: wall ?? Number.NaN, peakMiB: (kb ?? 0) / 1024, ok: r.status === 0 };
+}
+
+function median(cmd: string[], n: number): Timing {
+  const all = Array.from({ length: n }, () => timeOnce(cmd)).sort((a, b) => a.wallS - b.wallS);
+  return all[Math.floor(all.length / 2)]!;
+}
+
+function ensureData(): void {
+  if (existsSync(join(DATA, "bench-large.pcap")) && existsSync(join(DATA, "bench-small.pcap"))) return;
+  console.log("making benchmark captures (about a minute) ...");
+  execFileSync("bash", [join(SHARED, "bench", "make-bench-captures.sh"), DATA], { stdio: "inherit" });
+}
+
+function packetsIn(file: string): number {
+  const stats = file.replace(/\.pcapng?$/, ".stats.json");
+  if (existsSync(stats)) {
+    const j = JSON.parse(readFileSync(stats, "utf8")) as { packets?: number };
+    if (j.packets) return j.packets;
+  }
+  return Number.NaN;
+}
+
+interface Pair {
+  what: string;
+  ours: string[];
+  peer: string[] | undefined;
+  peerName: string;
+  /** Only on the small file (peer too slow for the large one in a benchmark run). */
+  smallOnly?: boolean;
+}
+
+function pairs(file: string): Pair[] {
+  return [
+    { what: "read + decode (info)", ours: [TCPSLEUTH, "info", file], peer: have("capinfos") ? ["capinfos", file] : undefined, peerName: "capinfos" },
+  ];
+}
+
+ensureData();
+if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+const files = quick ? ["bench-small.pcap"] : ["bench-small.pcap", "bench-large.pcap", "bench-large.pcapng"];
+const rows: string[][] = [["file", "task", "tcpsleuth s", "pkt/s", "peak MiB", "peer", "peer s", "peer MiB", "speed-up"]];
+for (const name of files) {
+  const file = join(DATA, name);
+  const pkts = packetsIn(file);
+  for (const p of pairs(file)) {
+    const n = name.includes("small") ? Math.max(runs, 5) : runs;
+    const ours = median(p.ours, n);
+    const peer = p.peer && !(p.smallOnly && !name.includes("small")) ? median(p.peer, n) : undefined;
+    rows.push([
+      name,
+      p.what,
+      ours.ok ? ours.wallS.toFixed(2) : "FAILED",
+      Number.isFinite(pkts) ? `${(pkts / ours.wallS / 1e6).toFixed(2)} M` : "",
+      ours.peakMiB.toFixed(0),
+      peer ? p.peerName : "-",
+      peer ? peer.wallS.toFixed(2) : "-",
+      peer ? peer.peakMiB.toFixed(0) : "-",
+      peer ? `${(peer.wallS / ours.wallS).toFixed(1)}x` : "-",
+    ]);
+    console.log(rows[rows.length - 1]!.join("  "));
+  }
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+console.log(`\nmedian of ${runs} runs (5 on the small file), whole-process wall time and peak RSS:`);
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  "));
