@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./support/cli.js";
+import { CORPUS_REAL, SCENARIOS } from "./support/corpus.js";
+
+const SSH = join(CORPUS_REAL, "zeek", "ssh-dups.pcap");
+
+test("info --json on a capture", () => {
+  const r = runCli(["info", "--json", SSH]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.packets, 377);
+  assert.equal(j.format, "pcap");
+  assert.equal(j.firstEpoch, "1564085940.628353000");
+});
+
+test("info reads standard input (tcpdump -w - | tcpsleuth info -)", (t) => {
+  const tcpdump = spawnSync("tcpdump", ["-r", join(SCENARIOS, "zero-window", "capture.pcapng"), "-w", "-"], {
+    maxBuffer: 1 << 26,
+  });
+  if (tcpdump.status !== 0) return t.skip("tcpdump not installed");
+  const r = runCli(["info", "--json", "-"], tcpdump.stdout);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).packets, Number(/Number of packets:\s+(\d+)/.exec(
+    readFileSync(join(SCENARIOS, "zero-window", "capture.pcapng.capinfos.txt"), "utf8"))![1]));
+});
+
+test("unusable input: one line naming the file and the offset, exit code 2, no stack trace", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-"));
+  const text = join(dir, "notes.txt");
+  writeFileSync(text, "hello, this is not a capture\n");
+  const r = runCli(["info", text]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, /notes\.txt: byte 0: not a capture file: looks like text/);
+  const missing = runCli(["info", join(dir, "missing.pcap")]);
+  assert.equal(missing.code, 2);
+  assert.doesNotMatch(missing.stderr, /\n\s+at /);
+});
+
+test("damaged tail: frames before it are reported, exit code 0, the problem on stderr", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-"));
+  const cut = join(dir, "cut.pcap");
+  const bytes = readFileSync(SSH);
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+  const r = runCli(["info", "--json", cut]);
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(r.stdout).packets, 376);
+  assert.match(r.stderr, /cut\.pcap: byte \d+: last record cut short/);
+});
