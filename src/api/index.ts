@@ -15,3 +15,28 @@ export async function captureInfo(
   const summary = await readCapture(input, () => {}, options);
   return { summary, report: buildInfoReport(summary) };
 }
+
+import { analyzeFrames, formatFrames, rereadable } from "../pipeline/packets.js";
+import type { PacketLineData } from "../render/packet-line.js";
+
+export type { PacketLineData };
+
+/**
+ * The packet list: every frame with Wireshark's TCP columns (two passes, as tshark -2), handed to
+ * `onLine` in frame order. Returns the capture summary of the second pass.
+ */
+export async function packetList(
+  input: CaptureInput,
+  onLine: (d: PacketLineData) => void,
+  options: ReadOptions = {},
+): Promise<CaptureSummary> {
+  const { input: file, cleanup } = await rereadable(input);
+  try {
+    const { summary, analyzer } = await analyzeFrames(file, options);
+    if (summary.records === 0) return summary;
+    const digits = Math.max(6, ...summary.interfaces.map((i) => Math.min(9, i.precisionDigits)));
+    return await formatFrames(file, analyzer, onLine, { ...options, digits });
+  } finally {
+    cleanup();
+  }
+}

@@ -21,6 +21,8 @@ export interface ReadOptions {
   chunkBytes?: number;
   /** Called after each chunk with bytes of the raw input consumed so far and its size (-1 unknown). */
   onProgress?: (rawBytesRead: number, rawSize: number, frames: number) => void;
+  /** Awaited after each chunk: lets a consumer apply back-pressure (e.g. wait for stdout to drain). */
+  afterChunk?: () => Promise<void> | undefined;
   /** Stop after this many frames. */
   maxFrames?: number;
 }
@@ -114,6 +116,8 @@ export async function readCapture(
       }
       start = parser.parse(buf, start, end, base);
       options.onProgress?.(src.rawBytesRead(), src.rawSize, summary.frames);
+      const wait = options.afterChunk?.();
+      if (wait) await wait;
       if (n === 0) {
         parser.finish(end - start, base + start);
         break;
@@ -174,12 +178,13 @@ function pickParser(
   }
   const head = new TextDecoder("latin1").decode(buf.subarray(0, Math.min(end, SNIFF_BYTES)));
   if (looksLikeNetScreen(head)) return new NetScreenParser(summary, frame, emit);
-  throw new CaptureFormatError(`not a capture file: ${describeUnknown(buf.subarray(0, Math.min(end, SNIFF_BYTES)))}`, 0);
+  throw new CaptureFormatError(
+    `not a capture file: ${describeUnknown(buf.subarray(0, Math.min(end, SNIFF_BYTES)))}`,
+    0,
+  );
 }
 
 /** Reads only the summary (counts, times, interfaces), discarding frames. */
 export function summarizeCapture(input: CaptureInput, options: ReadOptions = {}): Promise<CaptureSummary> {
   return readCapture(input, () => {}, options);
 }
-
-

@@ -47,7 +47,8 @@ export class NetScreenParser implements RecordParser {
 
   parse(buf: Uint8Array, pos: number, end: number, base: number): number {
     this.total += end - pos;
-    if (this.total > MAX_TEXT) throw new CaptureFormatError("NetScreen text capture larger than 256 MiB", base + pos);
+    if (this.total > MAX_TEXT)
+      throw new CaptureFormatError("NetScreen text capture larger than 256 MiB", base + pos);
     this.parts.push(buf.slice(pos, end));
     return end;
   }

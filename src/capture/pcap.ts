@@ -53,8 +53,12 @@ export class PcapParser implements RecordParser {
     const s = this.summary;
     s.format = this.nanos ? "nsecpcap" : "pcap";
     s.byteOrder = this.little ? "little" : "big";
-    s.versionMajor = this.little ? buf[pos + 4]! | (buf[pos + 5]! << 8) : (buf[pos + 4]! << 8) | buf[pos + 5]!;
-    s.versionMinor = this.little ? buf[pos + 6]! | (buf[pos + 7]! << 8) : (buf[pos + 6]! << 8) | buf[pos + 7]!;
+    s.versionMajor = this.little
+      ? buf[pos + 4]! | (buf[pos + 5]! << 8)
+      : (buf[pos + 4]! << 8) | buf[pos + 5]!;
+    s.versionMinor = this.little
+      ? buf[pos + 6]! | (buf[pos + 7]! << 8)
+      : (buf[pos + 6]! << 8) | buf[pos + 7]!;
     s.snaplen = this.u32(buf, pos + 16);
     // The upper bits of the link-type field carry FCS information (pcap spec §4); the type is the low 16.
     this.linkType = this.u32(buf, pos + 20) & 0xffff;
@@ -126,7 +130,10 @@ export class PcapParser implements RecordParser {
 
   finish(leftover: number, offset: number): void {
     if (!this.headerDone) {
-      throw new CaptureFormatError(`pcap file header cut short (${leftover} of ${FILE_HEADER_LEN} bytes)`, offset);
+      throw new CaptureFormatError(
+        `pcap file header cut short (${leftover} of ${FILE_HEADER_LEN} bytes)`,
+        offset,
+      );
     }
     if (leftover > 0) {
       throw new CaptureFormatError(

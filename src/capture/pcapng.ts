@@ -67,10 +67,12 @@ export class PcapngParser implements RecordParser {
           this.need = 12;
           return pos;
         }
-        const bom = (buf[pos + 8]! | (buf[pos + 9]! << 8) | (buf[pos + 10]! << 16) | (buf[pos + 11]! << 24)) >>> 0;
+        const bom =
+          (buf[pos + 8]! | (buf[pos + 9]! << 8) | (buf[pos + 10]! << 16) | (buf[pos + 11]! << 24)) >>> 0;
         if (bom === BYTE_ORDER_MAGIC) this.little = true;
         else if (bom === 0x4d3c2b1a) this.little = false;
-        else throw new CaptureFormatError("pcapng section header with an unknown byte-order magic", base + pos);
+        else
+          throw new CaptureFormatError("pcapng section header with an unknown byte-order magic", base + pos);
       } else if (!this.inSection) {
         throw new CaptureFormatError("pcapng block before any section header", base + pos);
       }

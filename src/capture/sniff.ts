@@ -18,4 +18,3 @@ export function describeUnknown(head: Uint8Array): string {
   const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
   return `unknown format (first bytes ${hex}); tcpsleuth reads pcap and pcapng, optionally gzip- or zstd-compressed`;
 }
-

@@ -174,10 +174,7 @@ function zstdReadable(raw: ByteSource): Readable {
   return Readable.from(gen(), { objectMode: false });
 }
 
-async function sniffAndWrap(
-  raw: ByteSource,
-  head: Uint8Array,
-): Promise<ByteSource> {
+async function sniffAndWrap(raw: ByteSource, head: Uint8Array): Promise<ByteSource> {
   // `raw` has already delivered `head`; build a source that replays it first.
   const replay = new PrefixedSource(head, raw);
   if (startsWith(head, GZIP_MAGIC)) {

@@ -69,7 +69,13 @@ class Bytes {
 
 export function writePcap(packets: WritePacket[], o: PcapWriteOptions): Uint8Array {
   const w = new Bytes(!o.bigEndian);
-  w.u32(o.nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4).u16(2).u16(4).u32(0).u32(0).u32(o.snaplen ?? 262144).u32(o.linkType);
+  w.u32(o.nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4)
+    .u16(2)
+    .u16(4)
+    .u32(0)
+    .u32(0)
+    .u32(o.snaplen ?? 262144)
+    .u32(o.linkType);
   for (const p of packets) {
     w.u32(p.tsSec)
       .u32(o.nanoseconds ? p.tsNsec : Math.floor(p.tsNsec / 1000))
@@ -132,7 +138,18 @@ export function writePcapng(sections: PcapngSection[]): Uint8Array {
       if (i.name) opts.push([2, enc.encode(i.name)]);
       if (i.tsresol !== undefined) opts.push([9, Uint8Array.of(i.tsresol)]);
       if (i.tsoffsetSec !== undefined) opts.push([14, new Bytes(le).i64(BigInt(i.tsoffsetSec)).concat()]);
-      parts.push(block(le, 1, new Bytes(le).u16(i.linkType).u16(0).u32(i.snaplen ?? 0).bytes(options(le, opts)).concat()));
+      parts.push(
+        block(
+          le,
+          1,
+          new Bytes(le)
+            .u16(i.linkType)
+            .u16(0)
+            .u32(i.snaplen ?? 0)
+            .bytes(options(le, opts))
+            .concat(),
+        ),
+      );
     }
     for (const b of s.extraBlocks ?? []) parts.push(block(le, b.type, b.body));
     for (const p of s.packets) {

@@ -12,12 +12,11 @@ export class OutputBuffer {
     private readonly stream: NodeJS.WritableStream = process.stdout,
     private readonly flushAt = 1 << 16,
   ) {}
-  /** Appends text; returns a promise only when the buffer was flushed into a full stream. */
-  write(s: string): Promise<void> | undefined {
+  /** Appends text, writing a block when enough has gathered (back-pressure is applied in flush). */
+  write(s: string): void {
     this.parts.push(s);
     this.size += s.length;
-    if (this.size >= this.flushAt) return this.flush();
-    return undefined;
+    if (this.size >= this.flushAt) this.flush();
   }
   flush(): Promise<void> | undefined {
     if (this.size === 0) return undefined;
@@ -37,7 +36,9 @@ export class OutputBuffer {
  */
 export function reportProblems(s: CaptureSummary): void {
   for (const p of s.problems) {
-    process.stderr.write(`tcpsleuth: ${formatProblem(s.name, p)}${s.records > 0 ? ` (${s.records} frames before it were read)` : ""}\n`);
+    process.stderr.write(
+      `tcpsleuth: ${formatProblem(s.name, p)}${s.records > 0 ? ` (${s.records} frames before it were read)` : ""}\n`,
+    );
   }
   if (s.problems.some((p) => p.fatal) && s.records === 0) process.exitCode = 2;
 }

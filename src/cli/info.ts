@@ -6,7 +6,9 @@ import { reportProblems } from "./common.js";
 export function registerInfo(program: Command): void {
   program
     .command("info")
-    .description("what a capture holds: format, encapsulations, interfaces, packets, times, and frames skipped")
+    .description(
+      "what a capture holds: format, encapsulations, interfaces, packets, times, and frames skipped",
+    )
     .argument("<file>", "capture file (pcap, pcapng, gzip/zstd-compressed), or - for standard input")
     .option("--json", "machine-readable output")
     .action(async (file: string, opts: { json?: boolean }) => {

@@ -1,6 +1,7 @@
 /** The tcpsleuth command line: argument parsing and exit codes; the work happens in api/. */
 import { Command, CommanderError } from "commander";
 import { registerInfo } from "./info.js";
+import { registerPackets } from "./packets.js";
 import { UsageError } from "./common.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   registerInfo(program);
+  registerPackets(program);
   // A closed pipe (tcpsleuth ... | head) is a normal way to stop reading output.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);

@@ -2,7 +2,7 @@
  * The decoder's walking state and the byte readers every layer uses.
  *
  * Layers never call each other: each one reads its header at `cur.off`, narrows the frame's bounds, and
- * names the protocol that follows in `cur.next`; index.ts loops until a layer says DONE. So no layer
+ * returns the protocol that follows (a `Next` code); index.ts loops until a layer says DONE. So no layer
  * imports another, tunnels (IP in IP, GRE, ICMP quotes) need no recursion, and the loop is bounded.
  *
  * Two ends are tracked, as Wireshark's tvbuffs do:
@@ -12,6 +12,8 @@
  *    what tcp.len is computed from, so Ethernet padding and trailers never count as payload.
  */
 
+import type { DecodedPacket, DecodeStatusCode } from "../model/packet.js";
+
 /** What comes next at `cur.off`. */
 export const Next = {
   DONE: 0,
@@ -19,8 +21,6 @@ export const Next = {
   /** `cur.etherType` holds an EtherType (or an 802.3 length, <= 1500) to dispatch on. */
   ETHERTYPE: 2,
   LLC: 3,
-  /** An IP header whose version nibble decides (raw IP, NFLOG, PPP, MPLS payload...). */
-  IP_ANY: 4,
   /** The IPv4 dissector: also takes IPv6 when the version nibble says 6 (as Wireshark's does). */
   IPV4: 5,
   IPV6: 6,
@@ -35,25 +35,28 @@ export const Next = {
   TCP: 13,
   /** IPv4 in a Van Jacobson "uncompressed TCP" frame: protocol byte holds a slot number; it is TCP. */
   IPV4_VJ: 14,
+  /** UDP, for the tunnels Wireshark follows on their ports (VXLAN, Geneve, Teredo, GTP-U). */
+  UDP: 15,
 } as const;
 
 export class Cursor {
   off = 0;
   capEnd = 0;
   repEnd = 0;
-  next: number = Next.DONE;
   etherType = 0;
   /** Set once an ICMP error's quoted packet is being walked. */
   inIcmpError = false;
+  /** Bytes of payload the next IPv4 header may show, 0 = no limit (an ICMP redirect's quote: 8). */
+  quotePayloadMax = 0;
 
   init(dataLength: number, origLen: number): void {
     this.off = 0;
     this.capEnd = dataLength;
     // A frame's reported length is never shorter than what was captured.
-    this.repEnd = origLen > dataLength ? origLen : dataLength;
-    this.next = Next.DONE;
+    this.repEnd = Math.max(origLen, dataLength);
     this.etherType = 0;
     this.inIcmpError = false;
+    this.quotePayloadMax = 0;
   }
 
   /** Narrows both ends to a length field: the layer is `len` bytes from `start` (only ever shrinks). */
@@ -77,4 +80,55 @@ export function u32(d: Uint8Array, i: number): number {
 /** Little-endian unsigned 32-bit read. */
 export function u32le(d: Uint8Array, i: number): number {
   return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24)) >>> 0;
+}
+
+/**
+ * Maps an IP protocol number (IPv4 protocol / IPv6 next header) to the layer that decodes it. Inside an
+ * ICMP error's quote everything is walked the same way, nested ICMP errors included, as Wireshark does.
+ */
+export function ipProtoNext(proto: number): number {
+  switch (proto) {
+    case 6:
+      return Next.TCP;
+    case 4:
+      // IP in IP: Wireshark hands proto 4 to its IPv4 dissector, which also accepts version 6.
+      return Next.IPV4;
+    case 41:
+      return Next.IPV6;
+    case 47:
+      return Next.GRE;
+    case 17:
+      return Next.UDP;
+    case 1:
+      return Next.ICMP;
+    case 58:
+      return Next.ICMPV6;
+    default:
+      return Next.DONE;
+  }
+}
+
+/**
+ * A first IP header cut short by the snaplen: Wireshark has already shown the source address if its
+ * bytes were captured (the destination then formats as "", its bytes being absent). In a tunnel or an
+ * ICMP quote the outer addresses stay.
+ */
+export function cutAddresses(
+  cur: Cursor,
+  out: DecodedPacket,
+  version: number,
+  src: number,
+  dst: number,
+): void {
+  if (cur.inIcmpError || out.ipDepth !== 0 || src + (version === 4 ? 4 : 16) > cur.capEnd) return;
+  out.ipVersion = version;
+  out.srcAddrOff = src;
+  out.dstAddrOff = dst;
+}
+
+/** Ends the walk with a status and a constant reason; returns Next.DONE for the caller to return. */
+export function stop(out: DecodedPacket, status: DecodeStatusCode, reason: string): number {
+  out.status = status;
+  out.reason = reason;
+  return Next.DONE;
 }

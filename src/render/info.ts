@@ -24,7 +24,13 @@ export interface InfoReport {
   dataBytes: number;
   wireBytes: number;
   strictTimeOrder: boolean;
-  sections: { byteOrder: string; hardware: string | null; os: string | null; application: string | null; comments: string[] }[];
+  sections: {
+    byteOrder: string;
+    hardware: string | null;
+    os: string | null;
+    application: string | null;
+    comments: string[];
+  }[];
   interfaces: {
     id: number;
     name: string | null;
@@ -60,7 +66,8 @@ export function buildInfoReport(s: CaptureSummary, extraSkips: Map<string, numbe
     compression: s.compression,
     byteOrder: s.byteOrder ?? null,
     version: s.format === "unknown" ? null : `${s.versionMajor}.${s.versionMinor}`,
-    encapsulation: kinds.length === 1 ? linkTypeShortName(kinds[0]![0]) : kinds.length === 0 ? "none" : "per-packet",
+    encapsulation:
+      kinds.length === 1 ? linkTypeShortName(kinds[0]![0]) : kinds.length === 0 ? "none" : "per-packet",
     encapsulations: kinds.map(([lt, n]) => ({ linkType: lt, name: linkTypeLongName(lt), packets: n })),
     precisionDigits: precision,
     snaplen: s.format === "pcapng" ? null : s.snaplen,
@@ -120,7 +127,8 @@ export function renderInfoText(r: InfoReport): string {
   if (r.records !== r.packets) out.push(line("Other numbered records", r.records - r.packets));
   if (r.fileBytes !== null) out.push(line("File size", `${r.fileBytes} bytes`));
   out.push(line("Data size", `${r.dataBytes} bytes (${r.wireBytes} on the wire)`));
-  if (r.durationSeconds !== null) out.push(line("Capture duration", `${r.durationSeconds.toFixed(r.precisionDigits)} seconds`));
+  if (r.durationSeconds !== null)
+    out.push(line("Capture duration", `${r.durationSeconds.toFixed(r.precisionDigits)} seconds`));
   if (r.firstPacketTime) out.push(line("First packet time", `${r.firstPacketTime} UTC (${r.firstEpoch})`));
   if (r.lastPacketTime) out.push(line("Last packet time", `${r.lastPacketTime} UTC (${r.lastEpoch})`));
   out.push(line("Strict time order", r.strictTimeOrder ? "yes" : "no"));
@@ -143,6 +151,7 @@ export function renderInfoText(r: InfoReport): string {
   if (r.commentedPackets > 0) out.push(line("Packets with comments", r.commentedPackets));
   if (r.skipped.length === 0) out.push(line("Frames skipped", 0));
   for (const s of r.skipped) out.push(line("Frames skipped", `${s.count}: ${s.reason}`));
-  for (const p of r.problems) out.push(line(p.fatal ? "Reading stopped" : "Problem", `byte ${p.offset}: ${p.message}`));
+  for (const p of r.problems)
+    out.push(line(p.fatal ? "Reading stopped" : "Problem", `byte ${p.offset}: ${p.message}`));
   return `${out.join("\n")}\n`;
 }

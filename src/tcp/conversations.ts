@@ -52,57 +52,111 @@ export class ConversationTable {
    */
   lookup(d: Uint8Array, ipVersion: number, srcOff: number, dstOff: number, sport: number, dport: number): number {
     const k = this.k;
-    const n = ipVersion === 6 ? 4 : 1;
     // Direction as Wireshark's cmp_address(src, dst): memcmp of the address bytes, then ports.
-    let cmp = 0;
-    for (let i = 0; i < n && cmp === 0; i++) {
-      const s = readWord(d, srcOff + i * 4);
-      const t = readWord(d, dstOff + i * 4);
-      cmp = s === t ? 0 : s > t ? 1 : -1;
+    // Canonical key: flow1's sender (dir 0) first.
+    let s0 = readWord(d, srcOff);
+    let t0 = readWord(d, dstOff);
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    let cmp = s0 === t0 ? 0 : s0 > t0 ? 1 : -1;
+    if (ipVersion === 6) {
+      s1 = readWord(d, srcOff + 4);
+      s2 = readWord(d, srcOff + 8);
+      s3 = readWord(d, srcOff + 12);
+      t1 = readWord(d, dstOff + 4);
+      t2 = readWord(d, dstOff + 8);
+      t3 = readWord(d, dstOff + 12);
+      if (cmp === 0) cmp = s1 === t1 ? (s2 === t2 ? (s3 === t3 ? 0 : s3 > t3 ? 1 : -1) : s2 > t2 ? 1 : -1) : s1 > t1 ? 1 : -1;
     }
     if (cmp === 0) cmp = sport > dport ? 1 : -1;
-    const dir = cmp >= 0 ? 0 : 1;
-    this.dir = dir;
-    const aOff = dir === 0 ? srcOff : dstOff;
-    const bOff = dir === 0 ? dstOff : srcOff;
-    k[0] = ipVersion;
-    k[1] = dir === 0 ? ((sport << 16) | dport) >>> 0 : ((dport << 16) | sport) >>> 0;
-    let h = Math.imul(ipVersion ^ 0x9e3779b9, 0x85ebca6b) ^ k[1]!;
-    h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
-    for (let i = 0; i < 4; i++) {
-      const a = i < n ? readWord(d, aOff + i * 4) : 0;
-      const b = i < n ? readWord(d, bOff + i * 4) : 0;
-      k[2 + i] = a;
-      k[6 + i] = b;
-      h = Math.imul(h ^ a, 0x27d4eb2d);
-      h ^= h >>> 13;
-      h = Math.imul(h ^ b, 0x165667b1);
-      h ^= h >>> 16;
+    let ports: number;
+    if (cmp >= 0) {
+      this.dir = 0;
+      ports = ((sport << 16) | dport) >>> 0;
+    } else {
+      this.dir = 1;
+      ports = ((dport << 16) | sport) >>> 0;
+      let x = s0;
+      s0 = t0;
+      t0 = x;
+      x = s1;
+      s1 = t1;
+      t1 = x;
+      x = s2;
+      s2 = t2;
+      t2 = x;
+      x = s3;
+      s3 = t3;
+      t3 = x;
     }
-    h |= 0;
+    // Same key as the previous packet (bulk transfers): no hashing.
+    if (
+      k[1] === ports &&
+      k[2] === s0 &&
+      k[6] === t0 &&
+      k[0] === ipVersion &&
+      k[3] === s1 &&
+      k[7] === t1 &&
+      k[4] === s2 &&
+      k[8] === t2 &&
+      k[5] === s3 &&
+      k[9] === t3 &&
+      this.tuple >= 0
+    ) {
+      return this.latest[this.tuple]!;
+    }
+    k[0] = ipVersion;
+    k[1] = ports;
+    k[2] = s0;
+    k[3] = s1;
+    k[4] = s2;
+    k[5] = s3;
+    k[6] = t0;
+    k[7] = t1;
+    k[8] = t2;
+    k[9] = t3;
+    let h = Math.imul(s0 ^ Math.imul(t0, 0x9e3779b1) ^ Math.imul(ports ^ ipVersion, 0x85ebca6b), 0xc2b2ae35);
+    if (ipVersion === 6) {
+      h = Math.imul(h ^ s1 ^ Math.imul(t1, 0x9e3779b1), 0x27d4eb2d);
+      h = Math.imul(h ^ s2 ^ Math.imul(t2, 0x9e3779b1), 0x165667b1);
+      h = Math.imul(h ^ s3 ^ Math.imul(t3, 0x9e3779b1), 0x85ebca6b);
+    }
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
     this.kHash = h;
     const slots = this.slots;
     const keys = this.keys;
-    let s = h & this.mask;
+    const hashes = this.hashes;
+    let slot = h & this.mask;
     for (;;) {
-      const v = slots[s]!;
+      const v = slots[slot]!;
       if (v === 0) break;
       const t = v - 1;
-      if (this.hashes[t] === h) {
+      if (hashes[t] === h) {
         const base = t * KEY_WORDS;
-        let eq = true;
-        for (let i = 0; i < KEY_WORDS; i++) {
-          if (keys[base + i] !== k[i]) {
-            eq = false;
-            break;
-          }
-        }
-        if (eq) {
+        if (
+          keys[base + 1] === ports &&
+          keys[base + 2] === s0 &&
+          keys[base + 6] === t0 &&
+          keys[base] === ipVersion &&
+          (ipVersion !== 6 ||
+            (keys[base + 3] === s1 &&
+              keys[base + 7] === t1 &&
+              keys[base + 4] === s2 &&
+              keys[base + 8] === t2 &&
+              keys[base + 5] === s3 &&
+              keys[base + 9] === t3))
+        ) {
           this.tuple = t;
           return this.latest[t]!;
         }
       }
-      s = (s + 1) & this.mask;
+      slot = (slot + 1) & this.mask;
     }
     this.tuple = -1;
     return -1;

@@ -65,6 +65,8 @@ export const FrameBit = {
   HAS_TA: 1 << 25,
   /** The TCP header is quoted inside an ICMP/ICMPv6 error: stream assigned, no analysis. */
   IN_ICMP_ERROR: 1 << 26,
+  /** Data offset >= 5: Wireshark goes on past the header checks (ack, window, flags are printed). */
+  FULL_HEADER: 1 << 27,
 } as const;
 
 /** Comma-separated flag names in oracle order ("" when none). */

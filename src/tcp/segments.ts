@@ -19,23 +19,30 @@ import { grow } from "./flows.js";
 const NONE = -1;
 const MAIN_SPAN_LIMIT = 1 << 30;
 
+// segment record slots (Float64Array, stride SEG_STRIDE)
+const SEQ = 0;
+const END = 1;
+const FRAME = 2;
+const TIME = 3;
+const SEG_STRIDE = 4;
+
+// per-flow head slots (Int32Array, stride HEAD_STRIDE)
+const OLDEST = 0;
+const NEWEST = 1;
+const EXTRA = 2;
+const COUNT = 3;
+const HEAD_STRIDE = 4;
+
 export class SegmentStore {
-  // ---- segment pool ----
   private cap = 0;
-  seq = new Uint32Array(0);
-  end = new Uint32Array(0);
-  frame = new Int32Array(0);
-  time = new Float64Array(0);
+  /** Segment records: seq, end, frame, time. */
+  private sd = new Float64Array(0);
   /** Next segment: newer one in `main`, next one in `extra`, next free one in the free list. */
   private link = new Int32Array(0);
   private free = NONE;
-
-  // ---- per flow ----
   private flowCap = 0;
-  mainOldest = new Int32Array(0);
-  mainNewest = new Int32Array(0);
-  extraHead = new Int32Array(0);
-  count = new Int32Array(0);
+  private heads = new Int32Array(0);
+  private readonly scratch = new Int32Array(64);
 
   /** Result of `ack()`: frame and time of the segment this ACK exactly matched (−1 = none). */
   ackedFrame = NONE;
@@ -46,24 +53,34 @@ export class SegmentStore {
     let cap = Math.max(64, this.flowCap * 2);
     while (cap < n) cap *= 2;
     const old = this.flowCap;
-    this.mainOldest = grow(this.mainOldest, cap, Int32Array);
-    this.mainNewest = grow(this.mainNewest, cap, Int32Array);
-    this.extraHead = grow(this.extraHead, cap, Int32Array);
-    this.count = grow(this.count, cap, Int32Array);
-    this.mainOldest.fill(NONE, old);
-    this.mainNewest.fill(NONE, old);
-    this.extraHead.fill(NONE, old);
+    this.heads = grow(this.heads, cap * HEAD_STRIDE, Int32Array);
+    for (let f = old; f < cap; f++) {
+      const h = f * HEAD_STRIDE;
+      this.heads[h + OLDEST] = NONE;
+      this.heads[h + NEWEST] = NONE;
+      this.heads[h + EXTRA] = NONE;
+    }
     this.flowCap = cap;
+  }
+
+  /** Unacked segments remembered for flow `f`. */
+  count(f: number): number {
+    return this.heads[f * HEAD_STRIDE + COUNT]!;
+  }
+
+  /** Frame and time of segment `s` (from `oldest`). */
+  frameOf(s: number): number {
+    return this.sd[s * SEG_STRIDE + FRAME]!;
+  }
+  timeOf(s: number): number {
+    return this.sd[s * SEG_STRIDE + TIME]!;
   }
 
   private alloc(): number {
     if (this.free === NONE) {
       const old = this.cap;
       const cap = Math.max(1024, old * 2);
-      this.seq = grow(this.seq, cap, Uint32Array);
-      this.end = grow(this.end, cap, Uint32Array);
-      this.frame = grow(this.frame, cap, Int32Array);
-      this.time = grow(this.time, cap, Float64Array);
+      this.sd = grow(this.sd, cap * SEG_STRIDE, Float64Array);
       this.link = grow(this.link, cap, Int32Array);
       for (let i = cap - 1; i >= old; i--) {
         this.link[i] = this.free;
@@ -76,37 +93,36 @@ export class SegmentStore {
     return s;
   }
 
-  private release(s: number): void {
-    this.link[s] = this.free;
-    this.free = s;
-  }
-
   /** Records a segment [seq, end) sent by flow `f` in `frame` at `time`. */
   add(f: number, seq: number, end: number, frame: number, time: number): void {
     const s = this.alloc();
-    this.seq[s] = seq;
-    this.end[s] = end;
-    this.frame[s] = frame;
-    this.time[s] = time;
+    const sd = this.sd;
+    const b = s * SEG_STRIDE;
+    sd[b + SEQ] = seq;
+    sd[b + END] = end;
+    sd[b + FRAME] = frame;
+    sd[b + TIME] = time;
     this.link[s] = NONE;
-    this.count[f]!++;
-    const newest = this.mainNewest[f]!;
+    const heads = this.heads;
+    const h = f * HEAD_STRIDE;
+    heads[h + COUNT]!++;
+    const newest = heads[h + NEWEST]!;
     if (newest === NONE) {
-      this.mainOldest[f] = s;
-      this.mainNewest[f] = s;
+      heads[h + OLDEST] = s;
+      heads[h + NEWEST] = s;
       return;
     }
-    const oldest = this.mainOldest[f]!;
+    const oldest = heads[h + OLDEST]!;
     if (
-      seqGe(seq, this.end[newest]!) &&
+      seqGe(seq, sd[newest * SEG_STRIDE + END]!) &&
       seqGt(end, seq) &&
-      seqDiff(this.seq[oldest]!, end) < MAIN_SPAN_LIMIT
+      seqDiff(sd[oldest * SEG_STRIDE + SEQ]!, end) < MAIN_SPAN_LIMIT
     ) {
       this.link[newest] = s;
-      this.mainNewest[f] = s;
+      heads[h + NEWEST] = s;
     } else {
-      this.link[s] = this.extraHead[f]!;
-      this.extraHead[f] = s;
+      this.link[s] = heads[h + EXTRA]!;
+      heads[h + EXTRA] = s;
     }
   }
 
@@ -118,96 +134,116 @@ export class SegmentStore {
    */
   ack(f: number, ack: number): void {
     this.ackedFrame = NONE;
-    const seqA = this.seq;
-    const endA = this.end;
+    const heads = this.heads;
+    const h = f * HEAD_STRIDE;
+    const sd = this.sd;
+    const link = this.link;
     // main: remove a prefix, trim at most the first survivor.
-    let s = this.mainOldest[f]!;
+    let s = heads[h + OLDEST]!;
+    if (s === NONE && heads[h + EXTRA] === NONE) return;
     while (s !== NONE) {
-      const end = endA[s]!;
+      const b = s * SEG_STRIDE;
+      const end = sd[b + END]!;
       if (end === ack) {
         this.match(s);
-      } else if (seqGt(ack, seqA[s]!) && seqLe(ack, end)) {
-        seqA[s] = ack;
+      } else if (seqGt(ack, sd[b + SEQ]!) && seqLe(ack, end)) {
+        sd[b + SEQ] = ack;
         break;
       } else if (seqGt(end, ack)) {
         break;
       }
-      const next = this.link[s]!;
-      this.release(s);
-      this.count[f]!--;
+      const next = link[s]!;
+      link[s] = this.free;
+      this.free = s;
+      heads[h + COUNT]!--;
       s = next;
       if (end === ack) break;
     }
-    this.mainOldest[f] = s;
-    if (s === NONE) this.mainNewest[f] = NONE;
+    heads[h + OLDEST] = s;
+    if (s === NONE) heads[h + NEWEST] = NONE;
     // extra: walk all.
     let prev = NONE;
-    s = this.extraHead[f]!;
+    s = heads[h + EXTRA]!;
     while (s !== NONE) {
-      const end = endA[s]!;
-      const next = this.link[s]!;
+      const b = s * SEG_STRIDE;
+      const end = sd[b + END]!;
+      const next = link[s]!;
       let remove = false;
       if (end === ack) {
         this.match(s);
         remove = true;
-      } else if (seqGt(ack, seqA[s]!) && seqLe(ack, end)) {
-        seqA[s] = ack;
+      } else if (seqGt(ack, sd[b + SEQ]!) && seqLe(ack, end)) {
+        sd[b + SEQ] = ack;
       } else if (!seqGt(end, ack)) {
         remove = true;
       }
       if (remove) {
-        if (prev === NONE) this.extraHead[f] = next;
-        else this.link[prev] = next;
-        this.release(s);
-        this.count[f]!--;
+        if (prev === NONE) heads[h + EXTRA] = next;
+        else link[prev] = next;
+        link[s] = this.free;
+        this.free = s;
+        heads[h + COUNT]!--;
       } else {
         prev = s;
       }
       s = next;
     }
-    if (this.mainNewest[f] === NONE && this.extraHead[f] !== NONE) this.promote(f);
+    if (heads[h + NEWEST] === NONE && heads[h + EXTRA] !== NONE) this.promote(f);
   }
 
   private match(s: number): void {
-    const fr = this.frame[s]!;
+    const fr = this.sd[s * SEG_STRIDE + FRAME]!;
     if (this.ackedFrame === NONE || fr < this.ackedFrame) {
       this.ackedFrame = fr;
-      this.ackedTime = this.time[s]!;
+      this.ackedTime = this.sd[s * SEG_STRIDE + TIME]!;
     }
   }
 
   /** main ran empty while extra holds segments: rebuild main from them so later ACKs stay cheap. */
   private promote(f: number): void {
-    // Re-add extra segments in frame order (insertion order), letting `add`'s rule sort them again.
-    const tmp: number[] = [];
-    for (let s = this.extraHead[f]!; s !== NONE; s = this.link[s]!) tmp.push(s);
-    if (tmp.length > 64) return; // keep pathological lists in extra; correctness does not depend on it
-    tmp.sort((a, b) => this.frame[a]! - this.frame[b]!);
-    this.extraHead[f] = NONE;
-    for (const s of tmp) {
-      this.link[s] = NONE;
-      const newest = this.mainNewest[f]!;
+    const heads = this.heads;
+    const h = f * HEAD_STRIDE;
+    const sd = this.sd;
+    const link = this.link;
+    // Re-add the extra segments in frame (= insertion) order, letting `add`'s rule sort them again.
+    const tmp = this.scratch;
+    let n = 0;
+    for (let s = heads[h + EXTRA]!; s !== NONE; s = link[s]!) {
+      if (n === tmp.length) return; // keep long lists in extra; correctness does not depend on it
+      let i = n++;
+      while (i > 0 && sd[tmp[i - 1]! * SEG_STRIDE + FRAME]! > sd[s * SEG_STRIDE + FRAME]!) {
+        tmp[i] = tmp[i - 1]!;
+        i--;
+      }
+      tmp[i] = s;
+    }
+    heads[h + EXTRA] = NONE;
+    for (let i = 0; i < n; i++) {
+      const s = tmp[i]!;
+      link[s] = NONE;
+      const newest = heads[h + NEWEST]!;
       if (newest === NONE) {
-        this.mainOldest[f] = s;
-        this.mainNewest[f] = s;
+        heads[h + OLDEST] = s;
+        heads[h + NEWEST] = s;
       } else if (
-        seqGe(this.seq[s]!, this.end[newest]!) &&
-        seqDiff(this.seq[this.mainOldest[f]!]!, this.end[s]!) < MAIN_SPAN_LIMIT
+        seqGe(sd[s * SEG_STRIDE + SEQ]!, sd[newest * SEG_STRIDE + END]!) &&
+        seqDiff(sd[heads[h + OLDEST]! * SEG_STRIDE + SEQ]!, sd[s * SEG_STRIDE + END]!) < MAIN_SPAN_LIMIT
       ) {
-        this.link[newest] = s;
-        this.mainNewest[f] = s;
+        link[newest] = s;
+        heads[h + NEWEST] = s;
       } else {
-        this.link[s] = this.extraHead[f]!;
-        this.extraHead[f] = s;
+        link[s] = heads[h + EXTRA]!;
+        heads[h + EXTRA] = s;
       }
     }
   }
 
   /** The oldest (first sent) remaining segment of flow `f`, or −1. */
   oldest(f: number): number {
-    let best = this.mainOldest[f]!;
-    for (let s = this.extraHead[f]!; s !== NONE; s = this.link[s]!) {
-      if (best === NONE || this.frame[s]! < this.frame[best]!) best = s;
+    const h = f * HEAD_STRIDE;
+    let best = this.heads[h + OLDEST]!;
+    for (let s = this.heads[h + EXTRA]!; s !== NONE; s = this.link[s]!) {
+      if (best === NONE || this.sd[s * SEG_STRIDE + FRAME]! < this.sd[best * SEG_STRIDE + FRAME]!) best = s;
     }
     return best;
   }
@@ -217,14 +253,15 @@ export class SegmentStore {
    * smallest (seq − base), each taken as an unsigned 32-bit offset from `base`. −1 if no segments.
    */
   span(f: number, base: number): number {
+    const h = f * HEAD_STRIDE;
+    const sd = this.sd;
     let first = 0;
     let last = 0;
     let any = false;
-    const o = this.mainOldest[f]!;
+    const o = this.heads[h + OLDEST]!;
     if (o !== NONE) {
-      const n = this.mainNewest[f]!;
-      const a = seqSub(this.seq[o]!, base);
-      const b = seqSub(this.end[n]!, base);
+      const a = seqSub(sd[o * SEG_STRIDE + SEQ]!, base);
+      const b = seqSub(sd[this.heads[h + NEWEST]! * SEG_STRIDE + END]!, base);
       if (a <= b) {
         first = a;
         last = b;
@@ -232,8 +269,8 @@ export class SegmentStore {
       } else {
         // Relative numbers wrap inside main (> 4 GiB since base): look at every segment.
         for (let s = o; s !== NONE; s = this.link[s]!) {
-          const x = seqSub(this.seq[s]!, base);
-          const y = seqSub(this.end[s]!, base);
+          const x = seqSub(sd[s * SEG_STRIDE + SEQ]!, base);
+          const y = seqSub(sd[s * SEG_STRIDE + END]!, base);
           if (!any) {
             first = x;
             last = y;
@@ -245,9 +282,9 @@ export class SegmentStore {
         }
       }
     }
-    for (let s = this.extraHead[f]!; s !== NONE; s = this.link[s]!) {
-      const x = seqSub(this.seq[s]!, base);
-      const y = seqSub(this.end[s]!, base);
+    for (let s = this.heads[h + EXTRA]!; s !== NONE; s = this.link[s]!) {
+      const x = seqSub(sd[s * SEG_STRIDE + SEQ]!, base);
+      const y = seqSub(sd[s * SEG_STRIDE + END]!, base);
       if (!any) {
         first = x;
         last = y;
@@ -259,23 +296,4 @@ export class SegmentStore {
     }
     return any ? (last - first) >>> 0 : -1;
   }
-
-  /** Drops every segment of flow `f` (not used by the 4.0 rules; for resets of a reused flow). */
-  clear(f: number): void {
-    for (let s = this.mainOldest[f]!; s !== NONE; ) {
-      const n = this.link[s]!;
-      this.release(s);
-      s = n;
-    }
-    for (let s = this.extraHead[f]!; s !== NONE; ) {
-      const n = this.link[s]!;
-      this.release(s);
-      s = n;
-    }
-    this.mainOldest[f] = NONE;
-    this.mainNewest[f] = NONE;
-    this.extraHead[f] = NONE;
-    this.count[f] = 0;
-  }
 }
-

@@ -1,0 +1,676 @@
+/**
+ * ConnectionTracker: our own TCP connection model (Zeek's notion of a connection, not Wireshark's
+ * tcp.stream, though it reports the streams it saw). Feed it every decoded TCP packet in file order;
+ * it hands out one ConnectionRecord per connection as the connection ends (Zeek-like timers) and the
+ * rest at finish().
+ *
+ *   const tracker = new ConnectionTracker({ idleEventSec: 10 });
+ *   tracker.onConnection = (rec) => out.push(rec);
+ *   readCapture(path, (frame) => {
+ *     decodeFrame(frame.linkType, frame.data, frame.origLen, pkt);
+ *     if (pkt.status === DecodeStatus.OK && !pkt.inIcmpError) tracker.observe(frame, pkt, stream, flags);
+ *   });
+ *   const stats = tracker.finish();
+ *
+ * Memory grows with the connections open at once (bounded by maxOpenConnections) plus the remembered
+ * finished 4-tuples (maxRememberedTuples), never with the file size. observe() allocates nothing in
+ * the steady state: lookup hashes the address bytes in place, state lives in per-connection objects,
+ * evidence in typed arrays that grow to a fixed cap.
+ */
+import { formatAddress } from "../../decode/index.js";
+import type { FrameRecord } from "../../model/frame.js";
+import { DecodeStatus, type DecodedPacket, TcpField } from "../../model/packet.js";
+import { Flag } from "../flags.js";
+import { addEvent, Pkt, ringPush, snapshotRing } from "./evidence.js";
+import { resolveConnectionOptions } from "./options.js";
+import { buildRecord, type RecordContext } from "./record.js";
+import { Conn, End, END_REASONS, type Ep, Ev, type Keyed, Tomb } from "./state.js";
+import { TupleTable } from "./table.js";
+import type { ConnectionOptions, ConnectionRecord, EndReason, TrackerStats } from "./types.js";
+import { ZeekEngine, zeekConnState } from "./zeek.js";
+
+const FIN = 0x001;
+const SYN = 0x002;
+const RST = 0x004;
+const ACK = 0x010;
+const NS = 1e9;
+
+/** Granularity of the LRU order used for eviction. */
+const LRU_GRAIN_NS = 1e9;
+
+const WS_RETRANS = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
+
+export class ConnectionTracker {
+  readonly options: ConnectionOptions;
+  /**
+   * Receives each connection as it ends. When unset, records are collected in `records` instead
+   * (unbounded: set a callback for large captures).
+   */
+  onConnection?: (c: ConnectionRecord) => void;
+  /** Records handed out while onConnection was unset. */
+  readonly records: ConnectionRecord[] = [];
+
+  private readonly table = new TupleTable();
+  private readonly engine: ZeekEngine;
+  private readonly p = new Pkt();
+  private readonly likelyServer: ReadonlySet<number>;
+  private readonly st: TrackerStats;
+  private readonly ctx: RecordContext;
+  // options in ns
+  private readonly lingerNs: number;
+  private readonly inactivityNs: number;
+  private readonly hsInactivityNs: number;
+  private readonly synTimeoutNs: number;
+  private readonly idleNs: number;
+  private readonly sweepNs: number;
+  private readonly maxEvents: number;
+  private readonly verifyChecksums: boolean;
+
+  private nextUid = 1;
+  private open = 0;
+  private lruHead: Conn | null = null;
+  private lruTail: Conn | null = null;
+  private readonly tombs: (Tomb | null)[] = [];
+  private tombPos = 0;
+  private baseSec = Number.NaN;
+  private baseNsec = 0;
+  private lastT = 0;
+  private now = Number.NEGATIVE_INFINITY;
+  private nextSweep = Number.NEGATIVE_INFINITY;
+  private finished = false;
+
+  constructor(options: Partial<ConnectionOptions> = {}) {
+    const o = resolveConnectionOptions(options);
+    this.options = o;
+    this.likelyServer = new Set(o.likelyServerPorts);
+    this.lingerNs = o.lingerSec * NS;
+    this.inactivityNs = o.inactivityTimeoutSec * NS;
+    this.hsInactivityNs = o.handshakeInactivityTimeoutSec * NS;
+    this.synTimeoutNs = o.synTimeoutSec * NS;
+    this.idleNs = o.idleEventSec * NS;
+    this.sweepNs = o.sweepIntervalSec * NS;
+    this.maxEvents = o.maxEventsPerConnection;
+    this.verifyChecksums = o.verifyChecksums;
+    this.st = {
+      packetsObserved: 0,
+      packetsProcessed: 0,
+      packetsIgnored: 0,
+      truncatedHeaderPackets: 0,
+      badChecksumPackets: 0,
+      timeWentBackwards: 0,
+      connections: 0,
+      peakOpenConnections: 0,
+      ended: {
+        closed: 0,
+        "reset-timeout": 0,
+        "attempt-timeout": 0,
+        "linger-timeout": 0,
+        "inactivity-timeout": 0,
+        reused: 0,
+        evicted: 0,
+        "end-of-input": 0,
+      },
+      caps: {
+        openConnectionsEvicted: 0,
+        eventsDropped: 0,
+        connectionsWithDroppedEvents: 0,
+        wsStreamsNotListed: 0,
+        handshakeFramesNotListed: 0,
+        reassemblyBlocksMerged: 0,
+        reassemblyGivenUp: 0,
+        rememberedTuplesForgotten: 0,
+      },
+    };
+    const counters = { blocksMerged: 0, reassemblyGivenUp: 0 };
+    this.engine = new ZeekEngine(
+      {
+        attemptNs: o.attemptTimeoutSec * NS,
+        closeNs: o.closeDelaySec * NS,
+        resetNs: o.resetDelaySec * NS,
+        synTimeoutNs: this.synTimeoutNs,
+        sessionNs: o.sessionTimerSec * NS,
+        reportGapsForPartial: o.reportGapsForPartial,
+        maxEvents: o.maxEventsPerConnection,
+        maxBlocks: o.maxReassemblyBlocks,
+      },
+      counters,
+    );
+    this.ctx = {
+      engine: this.engine,
+      baseEpoch: 0,
+      maxEvents: o.maxEventsPerConnection,
+      likelyServer: this.likelyServer,
+    };
+  }
+
+  /** Connections being followed now. */
+  get openConnections(): number {
+    return this.open;
+  }
+
+  /**
+   * Call in file order for every frame whose pkt.status === DecodeStatus.OK and !pkt.inIcmpError
+   * (others are counted as ignored). `wsStream`: Wireshark tcp.stream of the packet (−1 unknown);
+   * `wsFlags`: its tcp.analysis bits in oracle order (src/tcp/flags.ts Flag; 0 unknown).
+   */
+  observe(frame: FrameRecord, pkt: DecodedPacket, wsStream: number, wsFlags: number): void {
+    const st = this.st;
+    st.packetsObserved++;
+    if (this.finished) throw new Error("ConnectionTracker.observe() after finish()");
+    const v = pkt.ipVersion;
+    if (
+      pkt.status !== DecodeStatus.OK ||
+      pkt.inIcmpError ||
+      (pkt.tcpFields & TcpField.HEADER) === 0 ||
+      (v !== 4 && v !== 6) ||
+      pkt.tcpHeaderLen < 20
+    ) {
+      st.packetsIgnored++;
+      return;
+    }
+
+    // ---- time ----
+    let t: number;
+    if (Number.isNaN(this.baseSec)) {
+      this.baseSec = frame.hasTs ? frame.tsSec : 0;
+      this.baseNsec = frame.hasTs ? frame.tsNsec : 0;
+      this.ctx.baseEpoch = this.baseSec + this.baseNsec / NS;
+    }
+    if (frame.hasTs) t = (frame.tsSec - this.baseSec) * NS + (frame.tsNsec - this.baseNsec);
+    else t = this.lastT;
+    this.lastT = t;
+    if (t < this.now) st.timeWentBackwards++;
+    else this.now = t;
+    const now = this.now;
+    if (now >= this.nextSweep) {
+      if (this.nextSweep !== Number.NEGATIVE_INFINITY) this.sweep(now);
+      this.nextSweep = now + this.sweepNs;
+    }
+
+    // ---- lookup ----
+    const table = this.table;
+    const d = frame.data;
+    table.key(d, v, pkt.srcAddrOff, pkt.dstAddrOff, pkt.srcPort, pkt.dstPort);
+    let e: Keyed | null = table.find();
+    let c: Conn | null = null;
+    let prev: Conn | null = null;
+    if (e !== null && !e.tomb) {
+      c = e as Conn;
+      if (c.deadline <= now) {
+        this.end(c, c.deadlineReason);
+        c = null;
+        e = table.find();
+      } else if ((pkt.flags & SYN) !== 0 && this.engine.isReuse(c, pkt.flags, pkt.seq >>> 0)) {
+        prev = c;
+        this.end(c, End.REUSED);
+        c = null;
+        e = table.find();
+      }
+    }
+    if (c === null) c = this.openConn(frame, pkt, t, e as Tomb | null, prev);
+    else this.touch(c, t);
+    const side = table.srcIsA === c.side0IsA ? 0 : 1;
+
+    // ---- the packet ----
+    const p = this.p;
+    p.frame = frame.number;
+    p.t = t;
+    p.side = side;
+    p.flags = pkt.flags;
+    p.seq = pkt.seq >>> 0;
+    p.ack = pkt.ack >>> 0;
+    p.len = pkt.payloadLen;
+    p.win = pkt.windowRaw;
+    p.wsFlags = wsFlags;
+    p.ipLen = pkt.ipTotalLen;
+
+    if (wsStream >= 0 && wsStream !== c.lastStream) this.noteStream(c, wsStream);
+
+    const ep = c.ep(side);
+    if (pkt.tcpHeaderTruncated) {
+      // Zeek: truncated_header, the packet is not processed (the connection exists).
+      st.truncatedHeaderPackets++;
+      return;
+    }
+    if (this.verifyChecksums && !checksumOk(d, pkt)) {
+      st.badChecksumPackets++;
+      ep.badChecksums++;
+      this.engine.checksumError(c, ep);
+      addEvent(c, this.options.maxEventsPerConnection, p, Ev.BAD_CHECKSUM, Number.NaN);
+      return;
+    }
+    st.packetsProcessed++;
+    this.engine.process(c, p);
+    this.analyse(c, ep, p, pkt);
+    ringPush(c, p);
+    c.lastPktT = t;
+    c.lastFrame = p.frame;
+    this.engine.computeDeadline(c, this.lingerNs, this.inactivityNs, this.hsInactivityNs);
+  }
+
+  /** Our per-packet bookkeeping after Zeek's state machine ran. */
+  private analyse(c: Conn, ep: Ep, p: Pkt, pkt: DecodedPacket): void {
+    const maxEv = this.maxEvents;
+    const peer = ep.peer;
+    const flags = p.flags;
+    const t = p.t;
+    const side = p.side;
+    ep.packets++;
+    ep.ipBytes += p.ipLen;
+    ep.payloadBytes += p.len;
+    c.packets++;
+
+    if (c.packets > 1) {
+      const gap = t - c.lastPktT;
+      if (gap > c.idleNs) {
+        c.idleNs = gap;
+        c.idleAfterFrame = c.lastFrame;
+        c.idleBeforeFrame = p.frame;
+        c.idleFromT = c.lastPktT;
+      }
+      if (this.idleNs > 0 && gap >= this.idleNs) addEvent(c, maxEv, p, Ev.IDLE, gap / NS);
+    }
+
+    // ---- data ----
+    if (p.len > 0 && (flags & RST) === 0) {
+      ep.dataPackets++;
+      if (ep.firstDataFrame === 0) {
+        ep.firstDataFrame = p.frame;
+        ep.firstDataT = t;
+      }
+      ep.lastDataFrame = p.frame;
+      ep.lastDataT = t;
+      c.lastDataT = t;
+      c.lastDataSide = side;
+      if (c.firstDataSide < 0) c.firstDataSide = side;
+    }
+
+    // ---- handshake ----
+    const primary = (flags & (SYN | FIN | RST)) !== 0; // the packet gets its own event; ws flags ride on it
+    if ((flags & SYN) !== 0) {
+      ep.syns++;
+      if (!ep.synOptSeen) {
+        ep.synOptSeen = true;
+        ep.optMss = pkt.mss;
+        ep.optWs = pkt.wscale;
+        ep.optSack = pkt.sackPermitted;
+        ep.optTs = pkt.hasTimestamps;
+        ep.optTfo = pkt.hasTfo;
+      }
+      if ((flags & ACK) === 0) this.syn(c, ep, p);
+      else this.synAck(c, ep, peer, p);
+    } else if ((flags & ACK) !== 0 && (flags & (FIN | RST)) === 0) {
+      if (
+        c.hsAckFrame === 0 &&
+        side === c.clientSide &&
+        peer.synAckSeen &&
+        c.rttSynT >= 0 &&
+        p.ack === ((peer.synAckSeq + 1) >>> 0)
+      ) {
+        c.hsAckFrame = p.frame;
+        c.hsAckT = t;
+      } else if (p.len === 0 && ep.syns === 0 && peer.synSeen && !peer.synReplied) {
+        peer.synReplied = true;
+        const expected = (peer.synSeq + 1) >>> 0;
+        if (p.ack !== expected) addEvent(c, maxEv, p, Ev.ACK_TO_SYN, (p.ack - expected) | 0);
+      }
+    }
+
+    // ---- close ----
+    if ((flags & FIN) !== 0) {
+      ep.fins++;
+      if (ep.firstFinFrame === 0) ep.firstFinFrame = p.frame;
+      if (c.firstFinFrame === 0) {
+        c.firstFinFrame = p.frame;
+        c.firstFinT = t;
+        c.firstFinSide = side;
+        if (c.firstRstFrame === 0) this.snapshotClose(c, t);
+      }
+      addEvent(c, maxEv, p, Ev.FIN, Number.NaN);
+    }
+    if ((flags & RST) !== 0) {
+      ep.rsts++;
+      if (peer.synSeen) peer.synReplied = true;
+      if (ep.firstRstFrame === 0) ep.firstRstFrame = p.frame;
+      if (c.firstRstFrame === 0) {
+        c.firstRstFrame = p.frame;
+        c.firstRstT = t;
+        c.firstRstSide = side;
+        this.snapshotClose(c, t);
+      }
+      addEvent(c, maxEv, p, Ev.RST, Number.NaN);
+    }
+
+    // ---- retransmissions and Wireshark flags ----
+    const ws = p.wsFlags;
+    const rx = this.engine.rxmit;
+    if (rx) {
+      ep.rxPackets++;
+      ep.rxBytes += p.len;
+    }
+    if (ws !== 0) {
+      if ((ws & Flag.RETRANSMISSION) !== 0) ep.wsRetrans++;
+      if ((ws & Flag.FAST_RETRANSMISSION) !== 0) ep.wsFast++;
+      if ((ws & Flag.SPURIOUS_RETRANSMISSION) !== 0) ep.wsSpurious++;
+      if ((ws & Flag.OUT_OF_ORDER) !== 0) ep.outOfOrder++;
+      if ((ws & Flag.ZERO_WINDOW) !== 0) ep.zwAdverts++;
+      if ((ws & Flag.LOST_SEGMENT) !== 0) {
+        ep.lostSegments++;
+        addEvent(c, maxEv, p, Ev.LOST_SEGMENT, Number.NaN);
+      }
+      if ((ws & Flag.ACK_LOST_SEGMENT) !== 0) {
+        ep.ackLostSegments++;
+        addEvent(c, maxEv, p, Ev.ACK_LOST_SEGMENT, Number.NaN);
+      }
+      if ((ws & Flag.DUPLICATE_ACK) !== 0) {
+        ep.dupAcks++;
+        addEvent(c, maxEv, p, Ev.DUP_ACK, Number.NaN);
+      }
+      if ((ws & Flag.ZERO_WINDOW_PROBE) !== 0) {
+        ep.zwProbes++;
+        addEvent(c, maxEv, p, Ev.ZERO_WINDOW_PROBE, Number.NaN);
+      }
+      if ((ws & Flag.ZERO_WINDOW_PROBE_ACK) !== 0) addEvent(c, maxEv, p, Ev.ZERO_WINDOW_PROBE_ACK, Number.NaN);
+      if ((ws & Flag.KEEP_ALIVE) !== 0) {
+        ep.keepAlives++;
+        addEvent(c, maxEv, p, Ev.KEEP_ALIVE, Number.NaN);
+      }
+      if ((ws & Flag.KEEP_ALIVE_ACK) !== 0) addEvent(c, maxEv, p, Ev.KEEP_ALIVE_ACK, Number.NaN);
+      if ((ws & Flag.WINDOW_FULL) !== 0) {
+        ep.windowFull++;
+        addEvent(c, maxEv, p, Ev.WINDOW_FULL, Number.NaN);
+      }
+      if ((ws & Flag.REUSED_PORTS) !== 0) addEvent(c, maxEv, p, Ev.REUSED_PORTS, Number.NaN);
+    }
+    if (primary) {
+      // SYN / SYN-ACK / FIN / RST events already carry the Wireshark flags.
+    } else if ((rx || (ws & WS_RETRANS) !== 0) && (ws & (Flag.KEEP_ALIVE | Flag.ZERO_WINDOW_PROBE)) === 0) {
+      addEvent(c, maxEv, p, Ev.RETRANSMISSION, Number.NaN);
+    } else if ((ws & Flag.OUT_OF_ORDER) !== 0) {
+      addEvent(c, maxEv, p, Ev.OUT_OF_ORDER, Number.NaN);
+    }
+
+    // ---- zero window periods (this side's advertised window) ----
+    if (p.win === 0) ep.zwPackets++;
+    if ((flags & RST) === 0) {
+      if (p.win === 0) {
+        if ((flags & (SYN | FIN)) === 0 && ep.zwStart < 0) {
+          ep.zwStart = t;
+          ep.zwPeriods++;
+          addEvent(c, maxEv, p, Ev.ZERO_WINDOW, Number.NaN);
+        }
+      } else if (ep.zwStart >= 0) {
+        const dur = t - ep.zwStart;
+        ep.zwNs += dur;
+        if (dur > ep.zwLongestNs) ep.zwLongestNs = dur;
+        ep.zwStart = -1;
+        addEvent(c, maxEv, p, Ev.WINDOW_OPEN, dur / NS);
+      }
+    }
+  }
+
+  private syn(c: Conn, ep: Ep, p: Pkt): void {
+    const o = this.options;
+    if (c.clientSide < 0) c.clientSide = p.side;
+    let kind: number = Ev.SYN;
+    if (p.side === c.clientSide) {
+      c.synCount++;
+      if (c.synFrames.length < o.maxHandshakeFrames) {
+        c.synFrames.push(p.frame);
+        c.synTs.push(p.t);
+      } else {
+        this.st.caps.handshakeFramesNotListed++;
+      }
+      if (ep.synSeen && p.seq === ep.synSeq) kind = Ev.SYN_RETRANSMIT;
+      else if (ep.synSeen) c.isnChanges++;
+      if (c.synCount === 1 && c.prevUid !== 0) c.prevSameIsn = c.prevSynSeen && p.seq === c.prevSynSeq ? 1 : 0;
+    }
+    ep.synSeen = true;
+    ep.synSeq = p.seq;
+    ep.synT = p.t;
+    ep.synReplied = false;
+    addEvent(c, o.maxEventsPerConnection, p, kind, Number.NaN);
+  }
+
+  private synAck(c: Conn, ep: Ep, peer: Ep, p: Pkt): void {
+    const o = this.options;
+    if (c.serverSide < 0) c.serverSide = p.side;
+    c.synAckCount++;
+    if (c.synAckFrames.length < o.maxHandshakeFrames) c.synAckFrames.push(p.frame);
+    else this.st.caps.handshakeFramesNotListed++;
+    let kind: number = Ev.SYNACK;
+    let value = Number.NaN;
+    if (peer.synSeen) {
+      peer.synReplied = true;
+      const expected = (peer.synSeq + 1) >>> 0;
+      if (p.ack !== expected) {
+        c.badSynAcks++;
+        kind = Ev.BAD_SYNACK;
+        value = (p.ack - expected) | 0;
+      } else if (ep.synAckSeen && ep.synAckSeq === p.seq) {
+        kind = Ev.SYNACK_RETRANSMIT;
+      } else {
+        ep.synAckSeen = true;
+        ep.synAckSeq = p.seq;
+        ep.synAckT = p.t;
+        c.rttSynT = peer.synT;
+      }
+    } else if (ep.synAckSeen && ep.synAckSeq === p.seq) {
+      kind = Ev.SYNACK_RETRANSMIT;
+    } else {
+      ep.synAckSeen = true;
+      ep.synAckSeq = p.seq;
+      ep.synAckT = p.t;
+    }
+    addEvent(c, o.maxEventsPerConnection, p, kind, value);
+  }
+
+  private snapshotClose(c: Conn, t: number): void {
+    c.closeBefore = snapshotRing(c);
+    c.closeAfterDataNs = c.lastDataT >= 0 ? t - c.lastDataT : -1;
+    c.closeLastDataSide = c.lastDataSide;
+  }
+
+  private noteStream(c: Conn, s: number): void {
+    c.lastStream = s;
+    if (c.streams.includes(s)) return;
+    if (c.streams.length < this.options.maxStreamsListed) c.streams.push(s);
+    else {
+      c.streamsMore++;
+      this.st.caps.wsStreamsNotListed++;
+    }
+  }
+
+  // ------------------------------------------------------------------ connection lifecycle
+
+  private openConn(frame: FrameRecord, pkt: DecodedPacket, t: number, tomb: Tomb | null, prev: Conn | null): Conn {
+    const table = this.table;
+    if (this.open >= this.options.maxOpenConnections && this.lruHead !== null) {
+      this.st.caps.openConnectionsEvicted++;
+      this.end(this.lruHead, End.EVICTED);
+      const again = table.find();
+      tomb = again?.tomb ? (again as Tomb) : null;
+    }
+    const c = new Conn(this.nextUid++, this.options.packetsBeforeClose);
+    table.storeKey(c);
+    c.side0IsA = table.srcIsA;
+    const d = frame.data;
+    c.ipVersion = pkt.ipVersion;
+    c.addr0 = formatAddress(d, pkt.srcAddrOff, pkt.ipVersion);
+    c.addr1 = formatAddress(d, pkt.dstAddrOff, pkt.ipVersion);
+    c.port0 = pkt.srcPort;
+    c.port1 = pkt.dstPort;
+    c.startT = t;
+    c.lastT = t;
+    c.firstPktT = t;
+    c.lastPktT = t;
+    c.startFrame = frame.number;
+    c.lastFrame = frame.number;
+    c.chainA = t + this.synTimeoutNs;
+    c.touchT = t;
+    if (prev !== null) {
+      c.prevUid = prev.uid;
+      c.prevReason = prev.isClosed() ? "after-close" : "new-isn";
+      c.prevGapNs = t - prev.lastPktT;
+      c.prevState = zeekConnState(prev, this.engine.size(prev.orig), this.engine.size(prev.resp));
+      if (prev.clientSide >= 0) {
+        c.prevSynSeen = true;
+        c.prevSynSeq = prev.ep(prev.clientSide).synSeq;
+      }
+    } else if (tomb !== null) {
+      c.prevUid = tomb.uid;
+      c.prevReason = tomb.closed ? "after-close" : tomb.evicted ? "after-eviction" : "after-timeout";
+      c.prevGapNs = t - tomb.lastT;
+      c.prevState = tomb.connState;
+      c.prevSynSeen = tomb.synSeen;
+      c.prevSynSeq = tomb.synSeq;
+    }
+    if (tomb !== null) {
+      tomb.live = false;
+      table.replace(c);
+    } else {
+      table.insertAtSlot(c);
+    }
+    // Zeek WantConnection: without a plain SYN, guess the responder from likely server ports.
+    const f = pkt.flags;
+    if ((f & SYN) === 0 || (f & ACK) !== 0) {
+      const ls = this.likelyServer;
+      let flip = false;
+      if (ls.has(pkt.srcPort)) flip = ls.has(pkt.dstPort) ? (f & SYN) === 0 && pkt.srcPort < pkt.dstPort : true;
+      if (flip) this.engine.flipRoles(c);
+    }
+    this.open++;
+    if (this.open > this.st.peakOpenConnections) this.st.peakOpenConnections = this.open;
+    this.st.connections++;
+    this.lruAppend(c);
+    return c;
+  }
+
+  /** Hands the connection out and leaves a Tomb (or nothing) in the table. */
+  private end(c: Conn, reason: number): void {
+    this.lruRemove(c);
+    this.open--;
+    const why = END_REASONS[reason]! as EndReason;
+    this.st.ended[why]++;
+    const rec = buildRecord(c, why, this.ctx);
+    if (rec.eventsDropped > 0) {
+      this.st.caps.eventsDropped += rec.eventsDropped;
+      this.st.caps.connectionsWithDroppedEvents++;
+    }
+    const max = this.options.maxRememberedTuples;
+    const table = this.table;
+    if (max > 0 && reason !== End.END_OF_INPUT) {
+      const tomb = new Tomb();
+      tomb.hash = c.hash;
+      tomb.kv = c.kv;
+      tomb.kp = c.kp;
+      tomb.ka0 = c.ka0;
+      tomb.ka1 = c.ka1;
+      tomb.ka2 = c.ka2;
+      tomb.ka3 = c.ka3;
+      tomb.kb0 = c.kb0;
+      tomb.kb1 = c.kb1;
+      tomb.kb2 = c.kb2;
+      tomb.kb3 = c.kb3;
+      tomb.uid = c.uid;
+      tomb.lastT = c.lastPktT;
+      tomb.closed = c.isClosed();
+      tomb.evicted = reason === End.EVICTED;
+      tomb.connState = rec.connState;
+      if (c.clientSide >= 0) {
+        tomb.synSeen = true;
+        tomb.synSeq = c.ep(c.clientSide).synSeq;
+      }
+      table.replaceByIdentity(c, tomb);
+      if (this.tombs.length < max) this.tombs.push(tomb);
+      else {
+        const old = this.tombs[this.tombPos]!;
+        if (old.live) {
+          old.live = false;
+          table.remove(old);
+          this.st.caps.rememberedTuplesForgotten++;
+        }
+        this.tombs[this.tombPos] = tomb;
+        this.tombPos = (this.tombPos + 1) % max;
+      }
+    } else {
+      table.remove(c);
+    }
+    if (this.onConnection) this.onConnection(rec);
+    else this.records.push(rec);
+  }
+
+  private sweep(now: number): void {
+    let c = this.lruHead;
+    while (c !== null) {
+      const next = c.lruNext;
+      if (c.deadline <= now) this.end(c, c.deadlineReason);
+      c = next;
+    }
+  }
+
+  /**
+   * Moves the connection to the recent end of the LRU list, at most once per LRU_GRAIN of capture
+   * time (eviction needs only an approximate order; relinking on every packet costs more than it buys).
+   */
+  private touch(c: Conn, t: number): void {
+    if (t - c.touchT < LRU_GRAIN_NS || this.lruTail === c) return;
+    c.touchT = t;
+    this.lruRemove(c);
+    this.lruAppend(c);
+  }
+
+  private lruAppend(c: Conn): void {
+    c.lruPrev = this.lruTail;
+    c.lruNext = null;
+    if (this.lruTail !== null) this.lruTail.lruNext = c;
+    else this.lruHead = c;
+    this.lruTail = c;
+  }
+
+  private lruRemove(c: Conn): void {
+    if (c.lruPrev !== null) c.lruPrev.lruNext = c.lruNext;
+    else this.lruHead = c.lruNext;
+    if (c.lruNext !== null) c.lruNext.lruPrev = c.lruPrev;
+    else this.lruTail = c.lruPrev;
+    c.lruPrev = null;
+    c.lruNext = null;
+  }
+
+  /**
+   * End of input: hands out every open connection (in order of first packet) and returns the run's
+   * counters. Connections whose timers had run out by the last packet end with that reason.
+   */
+  finish(): TrackerStats {
+    if (!this.finished) {
+      const open: Conn[] = [];
+      for (let c = this.lruHead; c !== null; c = c.lruNext) open.push(c);
+      open.sort((a, b) => a.uid - b.uid);
+      for (const c of open) this.end(c, c.deadline <= this.now ? c.deadlineReason : End.END_OF_INPUT);
+      this.finished = true;
+      const caps = this.st.caps;
+      caps.reassemblyBlocksMerged = this.engine.counters.blocksMerged;
+      caps.reassemblyGivenUp = this.engine.counters.reassemblyGivenUp;
+    }
+    return structuredClone(this.st);
+  }
+}
+
+/** TCP checksum over the pseudo-header and segment; true when not all bytes were captured (as Zeek). */
+function checksumOk(d: Uint8Array, pkt: DecodedPacket): boolean {
+  const tcpLen = pkt.tcpHeaderLen + pkt.payloadLen;
+  const end = pkt.tcpOff + tcpLen;
+  if (end > d.length || pkt.payloadCapturedLen < pkt.payloadLen) return true;
+  let sum = 0;
+  const n = pkt.ipVersion === 6 ? 16 : 4;
+  for (let i = 0; i < n; i += 2) {
+    sum += (d[pkt.srcAddrOff + i]! << 8) | d[pkt.srcAddrOff + i + 1]!;
+    sum += (d[pkt.dstAddrOff + i]! << 8) | d[pkt.dstAddrOff + i + 1]!;
+  }
+  sum += 6 + (tcpLen & 0xffff) + (tcpLen >>> 16);
+  let i = pkt.tcpOff;
+  for (; i + 1 < end; i += 2) sum += (d[i]! << 8) | d[i + 1]!;
+  if (i < end) sum += d[i]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 65536);
+  return sum === 0xffff;
+}
