@@ -40,3 +40,19 @@ export async function packetList(
     cleanup();
   }
 }
+
+import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from "../pipeline/analyze.js";
+import type { ConnectionRecord } from "../tcp/connection/types.js";
+
+export type { AnalyzeOptions, AnalyzeResult, ConnectionRecord };
+
+/** Every TCP connection of a capture (our model, Zeek-compatible state and history), in order of first packet. */
+export async function connections(
+  input: CaptureInput,
+  options: AnalyzeOptions = {},
+): Promise<{ result: AnalyzeResult; connections: ConnectionRecord[] }> {
+  const list: ConnectionRecord[] = [];
+  const result = await analyzeCapture(input, (c) => list.push(c), options);
+  list.sort((a, b) => a.uid - b.uid);
+  return { result, connections: list };
+}

@@ -42,3 +42,10 @@ export function reportProblems(s: CaptureSummary): void {
   }
   if (s.problems.some((p) => p.fatal) && s.records === 0) process.exitCode = 2;
 }
+
+/** Colour on a terminal unless NO_COLOR is set (or FORCE_COLOR asks for it). */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
+  return Boolean(stream.isTTY);
+}

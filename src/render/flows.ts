@@ -83,7 +83,10 @@ const BAD_STATES = new Set(["REJ", "RSTO", "RSTR", "RSTOS0", "RSTRH", "S0", "SH"
  * One row per connection: uid, Wireshark stream, orig → resp, Zeek state and history, duration,
  * packets/bytes each way, retransmitted packets each way, zero-window time, how it closed.
  */
-export function renderFlowsTable(records: readonly ConnectionRecord[], options: FlowsTableOptions = {}): string {
+export function renderFlowsTable(
+  records: readonly ConnectionRecord[],
+  options: FlowsTableOptions = {},
+): string {
   const c = pc.createColors(options.color ?? false);
   const head = [
     "uid",
@@ -116,7 +119,8 @@ export function renderFlowsTable(records: readonly ConnectionRecord[], options: 
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const pad = (s: string, i: number): string => (right.has(i) ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
+  const pad = (s: string, i: number): string =>
+    right.has(i) ? s.padStart(widths[i]!) : s.padEnd(widths[i]!);
   const lines: string[] = [];
   lines.push(c.bold(head.map(pad).join("  ").trimEnd()));
   records.forEach((r, k) => {
@@ -124,7 +128,8 @@ export function renderFlowsTable(records: readonly ConnectionRecord[], options: 
     const cells = row.map((s, i) => {
       const p = pad(s, i);
       if (i === 3 && BAD_STATES.has(r.connState)) return c.red(p);
-      if (i === 8 && (r.origStats.retransmittedPackets > 0 || r.respStats.retransmittedPackets > 0)) return c.yellow(p);
+      if (i === 8 && (r.origStats.retransmittedPackets > 0 || r.respStats.retransmittedPackets > 0))
+        return c.yellow(p);
       if (i === 9 && s !== "-") return c.yellow(p);
       if (i === 10 && r.close.kind === "rst") return c.red(p);
       return p;

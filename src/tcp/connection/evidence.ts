@@ -40,7 +40,7 @@ export function addEvent(c: Conn, cap: number, p: Pkt, kind: number, value: numb
   let ev = c.events;
   const need = (slot + 1) * EV_W;
   if (ev === null || ev.length < need) {
-    let n = ev === null ? 8 : ev.length / EV_W;
+    let n = ev === null ? 4 : ev.length / EV_W;
     while (n * EV_W < need) n *= 2;
     if (n > cap) n = cap;
     const grown = new Float64Array(n * EV_W);

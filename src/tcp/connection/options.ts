@@ -27,7 +27,7 @@ export const DEFAULT_CONNECTION_OPTIONS: Readonly<ConnectionOptions> = Object.fr
   verifyChecksums: false,
   idleEventSec: 5,
   maxEventsPerConnection: 64,
-  maxOpenConnections: 1_000_000,
+  maxOpenConnections: 250_000,
   maxRememberedTuples: 100_000,
   packetsBeforeClose: 5,
   maxHandshakeFrames: 16,
@@ -65,7 +65,13 @@ export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {
   ] as const) {
     check(Number.isInteger(o[k]) && o[k] >= 0, `${k} must be an integer >= 0`);
   }
-  check(Number.isInteger(o.maxOpenConnections) && o.maxOpenConnections >= 1, "maxOpenConnections must be >= 1");
-  check(Number.isInteger(o.maxReassemblyBlocks) && o.maxReassemblyBlocks >= 1, "maxReassemblyBlocks must be >= 1");
+  check(
+    Number.isInteger(o.maxOpenConnections) && o.maxOpenConnections >= 1,
+    "maxOpenConnections must be >= 1",
+  );
+  check(
+    Number.isInteger(o.maxReassemblyBlocks) && o.maxReassemblyBlocks >= 1,
+    "maxReassemblyBlocks must be >= 1",
+  );
   return o;
 }

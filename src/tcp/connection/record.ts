@@ -117,6 +117,15 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
             fastOpen: e.optTfo,
           }
         : null,
+      longestIdle:
+        e.idleNs >= 0
+          ? {
+              sec: sec(e.idleNs),
+              afterFrame: e.idleAfterFrame,
+              beforeFrame: e.idleBeforeFrame,
+              fromTs: ts(e.idleFromT),
+            }
+          : null,
       zeekState: STATE_NAMES[e.state]!,
     };
   };
@@ -216,7 +225,8 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
     }
   }
   const eventCounts: Partial<Record<ConnectionEventKind, number>> = {};
-  for (let k = 0; k < c.evCounts.length; k++) if (c.evCounts[k]! > 0) eventCounts[EVENT_KINDS[k]!] = c.evCounts[k]!;
+  for (let k = 0; k < c.evCounts.length; k++)
+    if (c.evCounts[k]! > 0) eventCounts[EVENT_KINDS[k]!] = c.evCounts[k]!;
 
   const origStats = stats(c.orig);
   const respStats = stats(c.resp);
@@ -257,7 +267,12 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
     respStats,
     longestIdle:
       c.idleNs >= 0
-        ? { sec: sec(c.idleNs), afterFrame: c.idleAfterFrame, beforeFrame: c.idleBeforeFrame, fromTs: ts(c.idleFromT) }
+        ? {
+            sec: sec(c.idleNs),
+            afterFrame: c.idleAfterFrame,
+            beforeFrame: c.idleBeforeFrame,
+            fromTs: ts(c.idleFromT),
+          }
         : null,
     handshake: {
       synCount: c.synCount,

@@ -16,7 +16,15 @@ export const ESTABLISHED = 4;
 export const CLOSED = 5;
 export const RESET = 6;
 
-export const STATE_NAMES = ["INACTIVE", "SYN_SENT", "SYN_ACK_SENT", "PARTIAL", "ESTABLISHED", "CLOSED", "RESET"] as const;
+export const STATE_NAMES = [
+  "INACTIVE",
+  "SYN_SENT",
+  "SYN_ACK_SENT",
+  "PARTIAL",
+  "ESTABLISHED",
+  "CLOSED",
+  "RESET",
+] as const;
 
 /** Event kind codes: index into EVENT_KINDS (types.ts). */
 export const Ev = {
@@ -153,6 +161,13 @@ export class Ep {
   lastDataT = 0;
   firstFinFrame = 0;
   firstRstFrame = 0;
+  /** This side's previous packet, and its longest silence (between two of its own packets). */
+  lastPktT = 0;
+  lastPktFrame = 0;
+  idleNs = -1;
+  idleAfterFrame = 0;
+  idleBeforeFrame = 0;
+  idleFromT = 0;
   /** Options of the first SYN / SYN-ACK of this side. */
   synOptSeen = false;
   optMss = -1;

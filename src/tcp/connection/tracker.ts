@@ -230,13 +230,15 @@ export class ConnectionTracker {
     if (pkt.tcpHeaderTruncated) {
       // Zeek: truncated_header, the packet is not processed (the connection exists).
       st.truncatedHeaderPackets++;
+      this.engine.computeDeadline(c, this.lingerNs, this.inactivityNs, this.hsInactivityNs);
       return;
     }
     if (this.verifyChecksums && !checksumOk(d, pkt)) {
       st.badChecksumPackets++;
       ep.badChecksums++;
       this.engine.checksumError(c, ep);
-      addEvent(c, this.options.maxEventsPerConnection, p, Ev.BAD_CHECKSUM, Number.NaN);
+      addEvent(c, this.maxEvents, p, Ev.BAD_CHECKSUM, Number.NaN);
+      this.engine.computeDeadline(c, this.lingerNs, this.inactivityNs, this.hsInactivityNs);
       return;
     }
     st.packetsProcessed++;
@@ -255,6 +257,17 @@ export class ConnectionTracker {
     const flags = p.flags;
     const t = p.t;
     const side = p.side;
+    if (ep.packets > 0) {
+      const gap = t - ep.lastPktT;
+      if (gap > ep.idleNs) {
+        ep.idleNs = gap;
+        ep.idleAfterFrame = ep.lastPktFrame;
+        ep.idleBeforeFrame = p.frame;
+        ep.idleFromT = ep.lastPktT;
+      }
+    }
+    ep.lastPktT = t;
+    ep.lastPktFrame = p.frame;
     ep.packets++;
     ep.ipBytes += p.ipLen;
     ep.payloadBytes += p.len;
@@ -305,7 +318,7 @@ export class ConnectionTracker {
         side === c.clientSide &&
         peer.synAckSeen &&
         c.rttSynT >= 0 &&
-        p.ack === ((peer.synAckSeq + 1) >>> 0)
+        p.ack === (peer.synAckSeq + 1) >>> 0
       ) {
         c.hsAckFrame = p.frame;
         c.hsAckT = t;
@@ -370,7 +383,8 @@ export class ConnectionTracker {
         ep.zwProbes++;
         addEvent(c, maxEv, p, Ev.ZERO_WINDOW_PROBE, Number.NaN);
       }
-      if ((ws & Flag.ZERO_WINDOW_PROBE_ACK) !== 0) addEvent(c, maxEv, p, Ev.ZERO_WINDOW_PROBE_ACK, Number.NaN);
+      if ((ws & Flag.ZERO_WINDOW_PROBE_ACK) !== 0)
+        addEvent(c, maxEv, p, Ev.ZERO_WINDOW_PROBE_ACK, Number.NaN);
       if ((ws & Flag.KEEP_ALIVE) !== 0) {
         ep.keepAlives++;
         addEvent(c, maxEv, p, Ev.KEEP_ALIVE, Number.NaN);
@@ -423,7 +437,8 @@ export class ConnectionTracker {
       }
       if (ep.synSeen && p.seq === ep.synSeq) kind = Ev.SYN_RETRANSMIT;
       else if (ep.synSeen) c.isnChanges++;
-      if (c.synCount === 1 && c.prevUid !== 0) c.prevSameIsn = c.prevSynSeen && p.seq === c.prevSynSeq ? 1 : 0;
+      if (c.synCount === 1 && c.prevUid !== 0)
+        c.prevSameIsn = c.prevSynSeen && p.seq === c.prevSynSeq ? 1 : 0;
     }
     ep.synSeen = true;
     ep.synSeq = p.seq;
@@ -483,7 +498,13 @@ export class ConnectionTracker {
 
   // ------------------------------------------------------------------ connection lifecycle
 
-  private openConn(frame: FrameRecord, pkt: DecodedPacket, t: number, tomb: Tomb | null, prev: Conn | null): Conn {
+  private openConn(
+    frame: FrameRecord,
+    pkt: DecodedPacket,
+    t: number,
+    tomb: Tomb | null,
+    prev: Conn | null,
+  ): Conn {
     const table = this.table;
     if (this.open >= this.options.maxOpenConnections && this.lruHead !== null) {
       this.st.caps.openConnectionsEvicted++;
@@ -536,7 +557,8 @@ export class ConnectionTracker {
     if ((f & SYN) === 0 || (f & ACK) !== 0) {
       const ls = this.likelyServer;
       let flip = false;
-      if (ls.has(pkt.srcPort)) flip = ls.has(pkt.dstPort) ? (f & SYN) === 0 && pkt.srcPort < pkt.dstPort : true;
+      if (ls.has(pkt.srcPort))
+        flip = ls.has(pkt.dstPort) ? (f & SYN) === 0 && pkt.srcPort < pkt.dstPort : true;
       if (flip) this.engine.flipRoles(c);
     }
     this.open++;

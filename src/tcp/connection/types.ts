@@ -25,7 +25,14 @@ export type ZeekConnState =
   | "OTH";
 
 /** Zeek's per-endpoint TCP state, as in the `state` field of conn.log's endpoint records. */
-export type ZeekEndpointState = "INACTIVE" | "SYN_SENT" | "SYN_ACK_SENT" | "PARTIAL" | "ESTABLISHED" | "CLOSED" | "RESET";
+export type ZeekEndpointState =
+  | "INACTIVE"
+  | "SYN_SENT"
+  | "SYN_ACK_SENT"
+  | "PARTIAL"
+  | "ESTABLISHED"
+  | "CLOSED"
+  | "RESET";
 
 export type Direction = "orig" | "resp";
 
@@ -225,6 +232,8 @@ export interface DirectionStats {
   lastDataTs: number | null;
   /** Options of this side's first SYN or SYN-ACK (null when it sent none). */
   synOptions: SynOptions | null;
+  /** Longest silence between two packets of this side (null with fewer than two packets). */
+  longestIdle: IdleGap | null;
   /** Zeek endpoint state at the end. */
   zeekState: ZeekEndpointState;
 }

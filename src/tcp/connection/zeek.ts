@@ -187,15 +187,18 @@ export class ZeekEngine {
         const synAck = (flags & ACK) !== 0;
         const code = synAck ? "H" : "S";
         const lc = synAck ? "h" : "s";
-        if (this.checkHistory(c, ep, HIST_SYN, code, lc) && rel !== ep.histLastSyn) this.addHistory(c, ep, code, lc);
+        if (this.checkHistory(c, ep, HIST_SYN, code, lc) && rel !== ep.histLastSyn)
+          this.addHistory(c, ep, code, lc);
         ep.histLastSyn = rel;
       }
       if ((flags & FIN) !== 0) {
-        if (this.checkHistory(c, ep, HIST_FIN, "F", "f") && rel + len !== ep.histLastFin) this.addHistory(c, ep, "F", "f");
+        if (this.checkHistory(c, ep, HIST_FIN, "F", "f") && rel + len !== ep.histLastFin)
+          this.addHistory(c, ep, "F", "f");
         ep.histLastFin = rel + len;
       }
       if ((flags & RST) !== 0) {
-        if (this.checkHistory(c, ep, HIST_RST, "R", "r") && rel !== ep.histLastRst) this.addHistory(c, ep, "R", "r");
+        if (this.checkHistory(c, ep, HIST_RST, "R", "r") && rel !== ep.histLastRst)
+          this.addHistory(c, ep, "R", "r");
         ep.histLastRst = rel;
       }
     } else if (len > 0) {
@@ -264,7 +267,7 @@ export class ZeekEngine {
     const delta = (last - ep.lastSeq) | 0;
     if ((flags & (SYN | RST)) !== 0 && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
       // untrusted
-    } else if ((flags & FIN) !== 0 && ep.lastSeq === ((ep.startSeq + 1) >>> 0)) {
+    } else if ((flags & FIN) !== 0 && ep.lastSeq === (ep.startSeq + 1) >>> 0) {
       if (last < ep.lastSeq) ep.seqWraps++;
       ep.lastSeq = last;
     } else if (ep.state === RESET) {
@@ -408,7 +411,12 @@ export class ZeekEngine {
 
   /** TCP_Endpoint::Size. */
   size(ep: Ep): number {
-    if (ep.prevState === SYN_SENT && ep.state === RESET && ep.peer.state === INACTIVE && !this.noDataAcked(ep)) {
+    if (
+      ep.prevState === SYN_SENT &&
+      ep.state === RESET &&
+      ep.peer.state === INACTIVE &&
+      !this.noDataAcked(ep)
+    ) {
       return 0;
     }
     const last = ep.seqWraps * TWO32 + ep.lastSeq;
@@ -464,7 +472,8 @@ export class ZeekEngine {
       upper = ep.rN > 0 ? ep.rBlocks![2 * ep.rN - 1]! : ep.rLast;
       if (this.noDataAcked(ep) && upper - ep.rLast > MAX_ABOVE_HOLE) this.giveUp(ep);
     }
-    if (!ep.rSkip && ep.rLast - ep.rTrim + (ep.rN > 0 ? this.blockBytes(ep) : 0) > EXCESSIVE_DATA) this.giveUp(ep);
+    if (!ep.rSkip && ep.rLast - ep.rTrim + (ep.rN > 0 ? this.blockBytes(ep) : 0) > EXCESSIVE_DATA)
+      this.giveUp(ep);
   }
 
   private giveUp(ep: Ep): void {
@@ -611,7 +620,8 @@ export class ZeekEngine {
 
     this.updateHistory(c, ep, flags, len);
     // update_window: only the zero-window letter matters here (a raw 0 stays 0 when scaled).
-    if (p.win === 0 && (flags & RST) === 0 && ep.peer.state !== CLOSED && ep.state !== RESET) this.zeroWindow(c, ep);
+    if (p.win === 0 && (flags & RST) === 0 && ep.peer.state !== CLOSED && ep.state !== RESET)
+      this.zeroWindow(c, ep);
 
     if (!c.orig.didClose || !c.resp.didClose) c.lastT = p.t;
 
@@ -623,7 +633,8 @@ export class ZeekEngine {
 
     R[REL_ACK] = 0;
     if ((flags & ACK) !== 0) {
-      if (isOrig && !c.seenFirstAck && (ep.state === ESTABLISHED || ep.state === SYN_SENT)) c.seenFirstAck = true;
+      if (isOrig && !c.seenFirstAck && (ep.state === ESTABLISHED || ep.state === SYN_SENT))
+        c.seenFirstAck = true;
       if (peer.state === INACTIVE) {
         R[REL_ACK] = 1;
         const s = (p.ack - 1) >>> 0;
@@ -692,11 +703,7 @@ export class ZeekEngine {
     const e1 = c.ep1;
     const lingerCond =
       ((e0.didClose || e1.didClose) &&
-        ((e0.didClose && e1.didClose) ||
-          o === RESET ||
-          r === RESET ||
-          o === INACTIVE ||
-          r === INACTIVE)) ||
+        ((e0.didClose && e1.didClose) || o === RESET || r === RESET || o === INACTIVE || r === INACTIVE)) ||
       (o === INACTIVE && r === INACTIVE);
     if (lingerCond) {
       // First tick of each ExpireTimer chain strictly after LastTime + linger.
@@ -747,7 +754,8 @@ export function zeekConnState(c: Conn, origSize: number, respSize: number): Zeek
   const oInactive = os === INACTIVE || os === PARTIAL;
   const rInactive = rs === INACTIVE || rs === PARTIAL;
   if (rs === RESET) {
-    if (os === SYN_SENT || os === SYN_ACK_SENT || (os === RESET && origSize === 0 && respSize === 0)) return "REJ";
+    if (os === SYN_SENT || os === SYN_ACK_SENT || (os === RESET && origSize === 0 && respSize === 0))
+      return "REJ";
     if (oInactive) return "RSTRH";
     return "RSTR";
   }
