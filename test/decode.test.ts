@@ -294,6 +294,71 @@ describe("loopback and raw IP", () => {
   });
 });
 
+describe("Wi-Fi: radiotap (127), 802.11 (105), PPI (192)", () => {
+  const snap4 = [0xaa, 0xaa, 0x03, 0, 0, 0, ...be16(0x0800), ...P4];
+  /** An 802.11 data frame header: to-DS, optional QoS / fourth address / HT control. */
+  const wlan = (
+    o: { qos?: boolean; a4?: boolean; order?: boolean; flags?: number; subtype?: number } = {},
+  ): Bytes => {
+    const fc0 = (2 << 2) | (((o.subtype ?? 0) | (o.qos ? 8 : 0)) << 4);
+    const fc1 = (o.flags ?? 0x01) | (o.order ? 0x80 : 0) | (o.a4 ? 0x03 : 0);
+    return [
+      fc0,
+      fc1,
+      0,
+      0,
+      ...new Array<number>(18).fill(1),
+      0x10,
+      0,
+      ...(o.a4 ? zeros(6) : []),
+      ...(o.qos ? [0, 0] : []),
+      ...(o.qos && o.order ? zeros(4) : []),
+    ];
+  };
+  /** Radiotap with TSFT (8-aligned) and Flags when given. */
+  const rtap = (flags?: number, tsft = false): Bytes => {
+    const present = (tsft ? 1 : 0) | (flags !== undefined ? 2 : 0);
+    const fields = [...(tsft ? zeros(8) : []), ...(flags !== undefined ? [flags] : [])];
+    return [0, 0, ...le16(8 + fields.length), ...le32(present), ...fields];
+  };
+  it("data frames through LLC/SNAP to IP", () => {
+    assert.deepEqual(cols(127, [...rtap(), ...wlan(), ...snap4]), OK4);
+    assert.deepEqual(cols(127, [...rtap(0, true), ...wlan({ qos: true, order: true }), ...snap4]), OK4);
+    assert.deepEqual(cols(127, [...rtap(), ...wlan({ a4: true }), ...snap4]), OK4);
+    assert.deepEqual(cols(105, [...wlan({ qos: true }), ...snap4]), OK4);
+  });
+  it("honours the radiotap data-pad and FCS flags", () => {
+    assert.deepEqual(cols(127, [...rtap(0x20), ...wlan({ qos: true }), 0, 0, ...snap4]), OK4);
+    assert.deepEqual(cols(127, [...rtap(0x10, true), ...wlan(), ...snap4, 0xde, 0xad, 0xbe, 0xef]), OK4);
+  });
+  it("skips protected, null-data and management frames", () => {
+    assert.equal(decode(127, [...rtap(), ...wlan({ flags: 0x41 }), ...snap4]).status, DecodeStatus.NOT_TCP);
+    assert.equal(decode(127, [...rtap(), ...wlan({ subtype: 4 })]).status, DecodeStatus.NOT_TCP);
+    assert.equal(decode(127, [...rtap(), 0x80, 0, ...zeros(34)]).status, DecodeStatus.NOT_TCP);
+  });
+  it("PPI in front of 802.11 or Ethernet", () => {
+    assert.deepEqual(cols(192, [0, 0, ...le16(8), ...le32(105), ...wlan(), ...snap4]), OK4);
+    assert.deepEqual(cols(192, [0, 0, ...le16(8), ...le32(1), ...eth(0x0800, P4)]), OK4);
+  });
+});
+
+describe("OpenBSD pflog (117), Cisco HDLC (104), PPPoE without Ethernet (51)", () => {
+  const pflog = (af: number, payload: Bytes): Bytes => [61, af, ...zeros(62), ...payload];
+  it("pflog: header length padded to 4, BSD address families", () => {
+    assert.deepEqual(cols(117, pflog(2, P4)), OK4);
+    for (const af of [24, 28, 30]) assert.deepEqual(cols(117, pflog(af, P6)), OK6);
+    assert.deepEqual(cols(117, pflog(10, P6)), NONE);
+  });
+  it("Cisco HDLC: an EtherType after address and control", () => {
+    assert.deepEqual(cols(104, [0x0f, 0, ...be16(0x0800), ...P4]), OK4);
+    assert.deepEqual(cols(104, [0x8f, 0, ...be16(0x86dd), ...P6]), OK6);
+    assert.equal(decode(104, [0x0f, 0, ...be16(0x8035), ...zeros(20)]).status, DecodeStatus.NOT_TCP);
+  });
+  it("PPP_ETHER: a PPPoE session header", () => {
+    assert.deepEqual(cols(51, [0x11, 0, ...be16(1), ...be16(P4.length + 2), 0, 0x21, ...P4]), OK4);
+  });
+});
+
 describe("PPP", () => {
   const variants: [string, Bytes, string[]][] = [
     ["ff03 + 0x0021", [0xff, 0x03, 0x00, 0x21, ...P4], OK4],
@@ -829,7 +894,9 @@ function strict(bytes: Uint8Array): Uint8Array {
   });
 }
 
-const LINK_TYPES = [0, 1, 9, 12, 14, 50, 101, 108, 113, 204, 228, 229, 239, 276, 147];
+const LINK_TYPES = [
+  0, 1, 9, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 127, 192, 204, 228, 229, 239, 258, 276, 147,
+];
 
 /** Invariants every decode must keep, whatever the input. */
 function checkInvariants(p: DecodedPacket, data: Uint8Array): void {
@@ -871,26 +938,43 @@ describe("robustness (property-based)", () => {
   });
 
   // Valid frames of every kind, then mutated: bytes flipped, cut short, lengths lied about.
+  const udpHdr = (sport: number, dport: number, payload: Bytes): Bytes => [
+    ...be16(sport),
+    ...be16(dport),
+    ...be16(8 + payload.length),
+    0,
+    0,
+    ...payload,
+  ];
+  const tcpOpts = [2, 4, 5, 180, 1, 3, 3, 7, 4, 2, 8, 10, ...zeros(8), 5, 10, ...zeros(8)];
+  const radiotapQosPadded = [0, 0, ...le16(17), ...le32(3), ...zeros(8), 0x30];
+  const wlanQos = [0x88, 1, ...zeros(24), 0, 0]; // QoS data header + 2 bytes of data pad
+  const snap4 = [0xaa, 0xaa, 3, 0, 0, 0, 8, 0, ...P4];
+  const nflog4 = [2, 0, 0, 0, ...le16(4 + P4.length), ...le16(9), ...P4];
+  const gre6 = [0, 0, ...be16(0x6558), ...eth(0x86dd, P6)];
+  const vxlan4 = [8, 0, 0, 0, 0, 0, 0, 0, ...eth(0x0800, P4)];
   const seeds: [number, Bytes][] = [
-    [
-      1,
-      eth(
-        0x0800,
-        ip4(tcp({ options: [2, 4, 5, 180, 1, 3, 3, 7, 4, 2, 8, 10, ...zeros(8), 5, 10, ...zeros(8)] })),
-      ),
-    ],
-    [1, eth(0x86dd, ip6([0, 0, 1, 4, 0, 0, 0, 0, ...tcp({ data: zeros(5) })], 0))],
+    [1, eth(0x0800, ip4(tcp({ options: tcpOpts })))],
+    [1, eth(0x86dd, ip6([6, 0, 1, 4, 0, 0, 0, 0, ...tcp({ data: zeros(5) })], 0))],
     [1, eth(0x8100, [...vlan(5, 0x88a8), ...vlan(6, 0x0800), ...P4])],
     [1, eth(0x0800, ip4([3, 3, 0, 0, 0, 0, 0, 0, ...P4.slice(0, 40)], { proto: 1 }))],
     [1, eth(0x0800, ip4([0, 0, ...be16(0x0800), ...ip4(ip6(tcp(), 6), { proto: 41 })], { proto: 47 }))],
     [1, eth(0x8847, [...be32((1 << 12) | (1 << 8)), ...P6])],
+    [1, eth(0x0800, ip4(udpHdr(5000, 4789, vxlan4), { proto: 17 }))],
     [113, [...zeros(14), ...be16(0x0800), ...P4]],
     [276, [...be16(0x86dd), ...zeros(18), ...P6]],
     [0, [...le32(2), ...P4]],
     [9, [0xff, 0x03, 0x00, 0x2f, ...P4]],
-    [239, [2, 0, 0, 0, ...le16(4 + P4.length), ...le16(9), ...P4]],
+    [239, nflog4],
     [101, ip6([1, 4, 0, 0, 0, 0, 0, 0, ...P6], 58)],
+    [127, [...radiotapQosPadded, ...wlanQos, ...snap4]],
+    [192, [0, 0, ...le16(8), ...le32(1), ...eth(0x0800, ip4(gre6, { proto: 47 }))]],
+    [258, [...le32(20), ...le32(1), ...le32(239), ...zeros(8), ...nflog4]],
   ];
+  it("the seeds are frames carrying TCP", () => {
+    for (const [lt, seed] of seeds)
+      assert.ok(decode(lt, seed).tcpFields & TcpField.PORTS, `link type ${lt}: ${out.reason}`);
+  });
   it("mutated valid frames: no throw, no out-of-bounds read, invariants hold", () => {
     fc.assert(
       fc.property(

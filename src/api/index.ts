@@ -56,3 +56,17 @@ export async function connections(
   list.sort((a, b) => a.uid - b.uid);
   return { result, connections: list };
 }
+
+import { diagnoseCapture, type DiagnoseCaptureOptions } from "../pipeline/diagnose.js";
+import type { DiagnosisReport } from "../model/report.js";
+
+export type { DiagnoseCaptureOptions, DiagnosisReport };
+
+/** Analyse and diagnose one capture: the report that `diagnose --json` prints. */
+export async function diagnoseFile(
+  input: CaptureInput,
+  options: DiagnoseCaptureOptions = {},
+): Promise<{ report: DiagnosisReport; summary: CaptureSummary }> {
+  const { report, result } = await diagnoseCapture(input, options);
+  return { report, summary: result.summary };
+}

@@ -32,6 +32,21 @@ const DEFAULT_CHUNK = 4 * 1024 * 1024;
 /** Thrown by readCapture's callback path to stop early without it counting as a problem. */
 class StopReading extends Error {}
 
+/** Carries an exception thrown by the caller's callback: a bug to surface, never a capture problem. */
+class CallbackError extends Error {
+  constructor(readonly original: unknown) {
+    super("callback failed");
+  }
+}
+
+function deliver(onFrame: (f: FrameRecord) => void, f: FrameRecord): void {
+  try {
+    onFrame(f);
+  } catch (err) {
+    throw new CallbackError(err);
+  }
+}
+
 export async function readCapture(
   input: CaptureInput,
   onFrame: (frame: FrameRecord) => void,
@@ -58,7 +73,7 @@ export async function readCapture(
   const emit = (f: FrameRecord): void => {
     summary.records++;
     if (f.kind !== RecordKind.PACKET) {
-      onFrame(f);
+      deliver(onFrame, f);
       return;
     }
     summary.frames++;
@@ -88,7 +103,7 @@ export async function readCapture(
       tsPrevSec = s;
       tsPrevNsec = ns;
     }
-    onFrame(f);
+    deliver(onFrame, f);
     if (summary.frames >= maxFrames) throw new StopReading();
   };
 
@@ -130,6 +145,10 @@ export async function readCapture(
       }
     }
   } catch (err) {
+    if (err instanceof CallbackError) {
+      await src.close().catch(() => undefined);
+      throw err.original;
+    }
     if (!(err instanceof StopReading)) {
       if (err instanceof CaptureFormatError) {
         summary.problems.push({ offset: err.offset, message: err.message, fatal: true });

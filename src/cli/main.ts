@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerInfo } from "./info.js";
 import { registerPackets } from "./packets.js";
 import { registerFlows } from "./flows.js";
+import { registerDiagnose } from "./diagnose.js";
 import { UsageError } from "./common.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   registerInfo(program);
   registerPackets(program);
   registerFlows(program);
+  registerDiagnose(program);
   // A closed pipe (tcpsleuth ... | head) is a normal way to stop reading output.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);

@@ -18,25 +18,29 @@ import type { DecodedPacket, DecodeStatusCode } from "../model/packet.js";
 export const Next = {
   DONE: 0,
   ETHERNET: 1,
-  /** `cur.etherType` holds an EtherType (or an 802.3 length, <= 1500) to dispatch on. */
+  /** `cur.etherType` holds the EtherType to dispatch on. */
   ETHERTYPE: 2,
   LLC: 3,
   /** The IPv4 dissector: also takes IPv6 when the version nibble says 6 (as Wireshark's does). */
-  IPV4: 5,
-  IPV6: 6,
+  IPV4: 4,
+  IPV6: 5,
   /** PPP protocol field (1 or 2 bytes), no address/control. */
-  PPP_PROTO: 7,
+  PPP_PROTO: 6,
   /** PPP as framed on serial links: optional 0xff03, or Cisco HDLC. */
-  PPP_HDLC: 8,
-  MPLS: 9,
-  GRE: 10,
-  ICMP: 11,
-  ICMPV6: 12,
-  TCP: 13,
+  PPP_HDLC: 7,
+  MPLS: 8,
+  GRE: 9,
+  ICMP: 10,
+  ICMPV6: 11,
+  TCP: 12,
   /** IPv4 in a Van Jacobson "uncompressed TCP" frame: protocol byte holds a slot number; it is TCP. */
-  IPV4_VJ: 14,
+  IPV4_VJ: 13,
   /** UDP, for the tunnels Wireshark follows on their ports (VXLAN, Geneve, Teredo, GTP-U). */
-  UDP: 15,
+  UDP: 14,
+  /** An IEEE 802.11 frame (data frames lead to LLC). */
+  IEEE80211: 15,
+  /** A frame of link type `cur.linkType` at `cur.off` (the frame itself, or one inside PPI/PKTAP). */
+  LINK: 16,
 } as const;
 
 export class Cursor {
@@ -44,17 +48,26 @@ export class Cursor {
   capEnd = 0;
   repEnd = 0;
   etherType = 0;
+  /** `Next.LINK` decodes this LINKTYPE_* value. */
+  linkType = 0;
+  /** VLAN tags seen so far. */
+  vlanTags = 0;
+  /** Radiotap said the 802.11 header is padded to a multiple of 4 bytes. */
+  wlanDataPad = false;
   /** Set once an ICMP error's quoted packet is being walked. */
   inIcmpError = false;
   /** Bytes of payload the next IPv4 header may show, 0 = no limit (an ICMP redirect's quote: 8). */
   quotePayloadMax = 0;
 
-  init(dataLength: number, origLen: number): void {
+  init(linkType: number, dataLength: number, origLen: number): void {
+    this.linkType = linkType;
     this.off = 0;
     this.capEnd = dataLength;
     // A frame's reported length is never shorter than what was captured.
     this.repEnd = Math.max(origLen, dataLength);
     this.etherType = 0;
+    this.vlanTags = 0;
+    this.wlanDataPad = false;
     this.inIcmpError = false;
     this.quotePayloadMax = 0;
   }

@@ -13,6 +13,7 @@ import { icmp, ipv4 } from "./ipv4.js";
 import { icmpv6, ipv6 } from "./ipv6.js";
 import {
   bsdNull,
+  ciscoHdlc,
   ethernet,
   etherType,
   gre,
@@ -21,12 +22,15 @@ import {
   mpls,
   nflog,
   openbsdLoop,
+  pflog,
+  pktap,
   pppHdlc,
   pppProto,
   rawIp,
 } from "./link.js";
 import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
+import { ieee80211, ppi, radiotap } from "./wlan.js";
 
 export { formatAddress, netDst, netSrc } from "./address.js";
 
@@ -41,8 +45,8 @@ const cur = new Cursor();
  */
 export function decodeFrame(linkType: number, data: Uint8Array, origLen: number, out: DecodedPacket): void {
   out.reset();
-  cur.init(data.length, origLen);
-  let next = startLink(linkType, data, out);
+  cur.init(linkType, data.length, origLen);
+  let next: number = Next.LINK;
   for (let steps = 0; next !== Next.DONE; steps++) {
     if (steps === MAX_LAYERS) {
       stop(out, DecodeStatus.MALFORMED, "too many nested headers");
@@ -51,6 +55,9 @@ export function decodeFrame(linkType: number, data: Uint8Array, origLen: number,
     // One switch in this function, not a helper: V8 inlines only so much into a caller, and the
     // dispatch itself should cost nothing.
     switch (next) {
+      case Next.LINK:
+        next = startLink(cur.linkType, data, out);
+        break;
       case Next.ETHERNET:
         next = ethernet(data, cur, out);
         break;
@@ -84,6 +91,9 @@ export function decodeFrame(linkType: number, data: Uint8Array, origLen: number,
       case Next.UDP:
         next = udp(data, cur, out);
         break;
+      case Next.IEEE80211:
+        next = ieee80211(data, cur, out);
+        break;
       case Next.ICMP:
         next = icmp(data, cur, out);
         break;
@@ -100,7 +110,7 @@ export function decodeFrame(linkType: number, data: Uint8Array, origLen: number,
   }
 }
 
-// LINK TYPES (LINKTYPE_* numbers from tcpdump.org/linktypes.html)
+// LINK TYPES (LINKTYPE_* numbers from tcpdump.org/linktypes.html), at cur.off
 function startLink(linkType: number, d: Uint8Array, out: DecodedPacket): number {
   switch (linkType) {
     case 1: // ETHERNET
@@ -121,7 +131,7 @@ function startLink(linkType: number, d: Uint8Array, out: DecodedPacket): number 
     case 50: // PPP_HDLC
       return Next.PPP_HDLC;
     case 204: // PPP_WITH_DIR: one direction byte, then PPP
-      cur.off = 1;
+      cur.off += 1;
       return Next.PPP_HDLC;
     case 113: // LINUX_SLL
       return linuxSll(d, cur, out, false);
@@ -129,6 +139,21 @@ function startLink(linkType: number, d: Uint8Array, out: DecodedPacket): number 
       return linuxSll(d, cur, out, true);
     case 239: // NFLOG
       return nflog(d, cur, out);
+    case 51: // PPP_ETHER: a PPPoE session header, no Ethernet
+      cur.etherType = 0x8864;
+      return Next.ETHERTYPE;
+    case 104: // C_HDLC
+      return ciscoHdlc(d, cur, out);
+    case 117: // PFLOG
+      return pflog(d, cur, out);
+    case 105: // IEEE802_11
+      return Next.IEEE80211;
+    case 127: // IEEE802_11_RADIOTAP
+      return radiotap(d, cur, out);
+    case 192: // PPI
+      return ppi(d, cur, out);
+    case 258: // PKTAP (Apple)
+      return pktap(d, cur, out);
     default:
       return stop(out, DecodeStatus.UNSUPPORTED_LINK, "link type not decoded");
   }

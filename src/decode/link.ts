@@ -1,7 +1,7 @@
 /**
  * Link layers and the shims between link and IP: Ethernet II / 802.3+LLC, VLAN tags, PPPoE, Linux
  * cooked capture v1/v2, BSD null and OpenBSD loop, PPP (serial, HDLC-like, with direction), Cisco HDLC,
- * NFLOG and raw IP. Each function reads its header at `cur.off` and names what follows; the rules
+ * OpenBSD pflog, Apple PKTAP, NFLOG and raw IP. Each function reads its header at `cur.off` and names what follows; the rules
  * follow what Wireshark 4.0 shows (checked with tshark on hand-built frames).
  */
 import { DecodeStatus, type DecodedPacket } from "../model/packet.js";
@@ -32,6 +32,9 @@ const BSD_AF_INET = 2;
 const BSD_AF_INET6_BSD = 24;
 const BSD_AF_INET6_FREEBSD = 28;
 const BSD_AF_INET6_DARWIN = 30;
+
+/** PKTAP: the record holds a packet. */
+const PTH_TYPE_PACKET = 1;
 
 /** NFLOG attribute type holding the packet payload. */
 const NFULA_PAYLOAD = 9;
@@ -76,8 +79,9 @@ export function etherType(d: Uint8Array, cur: Cursor, out: DecodedPacket): numbe
     case ETH_QINQ_OLD: {
       if (off + 4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "VLAN tag truncated");
       const vid = u16(d, off) & 0x0fff;
-      if (out.vlanOuter === 0 && out.vlanInner === 0) out.vlanOuter = vid;
-      else if (out.vlanInner === 0) out.vlanInner = vid;
+      if (cur.vlanTags === 0) out.vlanOuter = vid;
+      else if (cur.vlanTags === 1) out.vlanInner = vid;
+      cur.vlanTags++;
       const inner = u16(d, off + 2);
       cur.off = off + 4;
       if (inner <= IEEE_802_3_MAX_LEN) {
@@ -137,11 +141,12 @@ export function llc(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
 // The protocol is an EtherType, except for netlink captures, and small values that name 802.2 LLC
 // (0x0004) or non-IP framings. On IP-over-GRE devices it is a GRE protocol type: same numbers for IP.
 export function linuxSll(d: Uint8Array, cur: Cursor, out: DecodedPacket, v2: boolean): number {
+  const off = cur.off;
   const hdr = v2 ? 20 : 16;
-  if (hdr > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "Linux cooked header truncated");
-  const hatype = v2 ? u16(d, 8) : u16(d, 2);
-  const proto = v2 ? u16(d, 0) : u16(d, 14);
-  cur.off = hdr;
+  if (off + hdr > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "Linux cooked header truncated");
+  const hatype = v2 ? u16(d, off + 8) : u16(d, off + 2);
+  const proto = v2 ? u16(d, off) : u16(d, off + 14);
+  cur.off = off + hdr;
   if (hatype === ARPHRD_NETLINK) return stop(out, DecodeStatus.NOT_TCP, "netlink message");
   if (hatype !== ARPHRD_IPGRE && proto <= IEEE_802_3_MAX_LEN) {
     if (proto === LINUX_SLL_P_802_2) {
@@ -158,15 +163,14 @@ export function linuxSll(d: Uint8Array, cur: Cursor, out: DecodedPacket, v2: boo
 // swapped. Values above 1500 are EtherTypes (some systems wrote those). AF_INET6 differs per BSD.
 // Frames starting 0xff03 are PPP in HDLC-like framing.
 export function bsdNull(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
-  if (cur.capEnd >= 2 && d[0] === 0xff && d[1] === 0x03) {
-    return Next.PPP_HDLC;
-  }
-  if (4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "loopback header truncated");
-  let family = u32le(d, 0);
+  const off = cur.off;
+  if (off + 2 <= cur.capEnd && d[off] === 0xff && d[off + 1] === 0x03) return Next.PPP_HDLC;
+  if (off + 4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "loopback header truncated");
+  let family = u32le(d, off);
   if (family > 0xffff) {
     family = ((family >>> 24) | ((family >>> 8) & 0xff00) | ((family & 0xff00) << 8) | (family << 24)) >>> 0;
   }
-  cur.off = 4;
+  cur.off = off + 4;
   if (family > IEEE_802_3_MAX_LEN) {
     cur.etherType = family;
     return Next.ETHERTYPE;
@@ -177,9 +181,10 @@ export function bsdNull(d: Uint8Array, cur: Cursor, out: DecodedPacket): number 
 // OPENBSD LOOP (linktype 108)
 // The same 4-byte family, but always big-endian and never an EtherType.
 export function openbsdLoop(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
-  if (4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "loopback header truncated");
-  cur.off = 4;
-  return addressFamily(u32(d, 0), out);
+  const off = cur.off;
+  if (off + 4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "loopback header truncated");
+  cur.off = off + 4;
+  return addressFamily(u32(d, off), out);
 }
 
 function addressFamily(family: number, out: DecodedPacket): number {
@@ -190,14 +195,47 @@ function addressFamily(family: number, out: DecodedPacket): number {
   return stop(out, DecodeStatus.NOT_TCP, "loopback address family is not IP");
 }
 
+// OPENBSD PFLOG (linktype 117)
+// The first byte is the header length (61 today), padded to 4 bytes; the second the address family.
+export function pflog(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
+  const off = cur.off;
+  if (off + 2 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "pflog header truncated");
+  const len = (d[off]! + 3) & ~3;
+  if (off + len > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "pflog header truncated");
+  cur.off = off + len;
+  return addressFamily(d[off + 1]!, out);
+}
+
+// CISCO HDLC (linktype 104): address, control, then an EtherType (SLARP and CDP are not TCP).
+export function ciscoHdlc(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
+  const off = cur.off;
+  if (off + 4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "Cisco HDLC header truncated");
+  cur.etherType = u16(d, off + 2);
+  cur.off = off + 4;
+  return Next.ETHERTYPE;
+}
+
+// APPLE PKTAP (linktype 258)
+// A little-endian header: its length, the type of what follows (1 = a packet) and that packet's DLT.
+export function pktap(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
+  const off = cur.off;
+  if (off + 12 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "PKTAP header truncated");
+  const len = u32le(d, off);
+  if (u32le(d, off + 4) !== PTH_TYPE_PACKET)
+    return stop(out, DecodeStatus.NOT_TCP, "PKTAP record is not a packet");
+  if (len < 12) return stop(out, DecodeStatus.MALFORMED, "PKTAP length < 12");
+  cur.linkType = u32le(d, off + 8);
+  cur.off = off + len;
+  return Next.LINK;
+}
+
 // RAW IP (linktypes 12, 14, 101)
 // No header: the version nibble decides; 0xff03 would be PPP in HDLC-like framing.
 export function rawIp(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
-  if (cur.capEnd < 1) return stop(out, DecodeStatus.TRUNCATED, "empty frame");
-  if (cur.capEnd >= 2 && d[0] === 0xff && d[1] === 0x03) {
-    return Next.PPP_HDLC;
-  }
-  const version = d[0]! >> 4;
+  const off = cur.off;
+  if (off + 1 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "empty frame");
+  if (off + 2 <= cur.capEnd && d[off] === 0xff && d[off + 1] === 0x03) return Next.PPP_HDLC;
+  const version = d[off]! >> 4;
   if (version === 4) return Next.IPV4;
   if (version === 6) return Next.IPV6;
   return stop(out, DecodeStatus.NOT_TCP, "raw frame is not IPv4 or IPv6");
@@ -262,10 +300,10 @@ export function pppProto(d: Uint8Array, cur: Cursor, out: DecodedPacket): number
 // payload, so one cut short by the snaplen hides the packet. The packet is the payload TLV, handed to
 // the IP dissector whatever the family says: the version nibble decides.
 export function nflog(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
-  if (4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "NFLOG header truncated");
+  if (cur.off + 4 > cur.capEnd) return stop(out, DecodeStatus.TRUNCATED, "NFLOG header truncated");
   let payloadOff = -1;
   let payloadLen = 0;
-  let off = 4;
+  let off = cur.off + 4;
   // Wireshark stops quietly once the next TLV would start past the captured bytes, but reads (and
   // fails) when it starts exactly at their end while the frame reported more.
   while (off < cur.repEnd && off <= cur.capEnd) {

@@ -40,8 +40,8 @@ export function udp(d: Uint8Array, cur: Cursor, out: DecodedPacket): number {
   if (len < 8) return stop(out, DecodeStatus.NOT_TCP, "UDP length < 8");
   cur.limit(off, len);
   cur.off = off + 8;
-  const lo = a < b ? a : b;
-  const hi = a < b ? b : a;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
   let tunnel = tunnelOnPort(lo);
   if (tunnel === 0 && lo >= FIRST_UNREGISTERED_PORT) tunnel = tunnelOnPort(hi);
   switch (tunnel) {

@@ -49,6 +49,8 @@ export interface Finding {
   confidence: "high" | "medium" | "low";
   /** The numbers the finding rests on (counts, durations in seconds, intervals, addresses). */
   facts: Record<string, FactValue>;
+  /** Optional short notes pinned to evidence frames in the diagrams, e.g. { frame: 4, text: "should be Ack=1" }. */
+  annotations?: { frame: number; text: string }[];
   /** Phrased by render/ from the facts. */
   summary: string;
   explanation: string;

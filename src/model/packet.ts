@@ -15,7 +15,10 @@ export const DecodeStatus = {
   TRUNCATED: 3,
   /** A header is present but inconsistent (bad IP version, TCP data offset < 5, ...). */
   MALFORMED: 4,
-  /** IP fragment that is not the first one: carries no TCP header. */
+  /**
+   * IP fragment whose TCP header Wireshark does not show in this frame: a later fragment, or one it
+   * reassembles (every fragment fully captured; the reassembled segment appears in the last one).
+   */
   FRAGMENT: 5,
 } as const;
 export type DecodeStatusCode = (typeof DecodeStatus)[keyof typeof DecodeStatus];
@@ -52,7 +55,12 @@ export const TcpField = {
 export const MAX_SACK_BLOCKS = 4;
 
 export class DecodedPacket {
-  /** DecodeStatus of the TCP header that analysis should use. */
+  /**
+   * DecodeStatus of the frame's TCP header. OK = a consistent header (data offset >= 5, fits the IP
+   * payload, at least 16 bytes captured). Skip OK headers with `inIcmpError` in analysis. A TRUNCATED or
+   * MALFORMED header may still show some fields (see `tcpFields`): Wireshark gives it a tcp.stream when
+   * TcpField.HEADER is set.
+   */
   status: DecodeStatusCode = DecodeStatus.NOT_TCP;
   /** Human-readable reason when status is not OK (a constant string, no allocation). */
   reason = "";
@@ -60,12 +68,18 @@ export class DecodedPacket {
   // ---- network layer: the IP header the dissector reports as network source/destination ----
   /** 0 = no IP, 4 or 6. */
   ipVersion = 0;
-  /** Offsets of the source/destination addresses inside `data`; length 4 or 16 by ipVersion. */
+  /**
+   * Offsets of the source/destination addresses inside `data`; length 4 or 16 by ipVersion. Outermost
+   * header for an ICMP quote. When the first IP header is cut after its source (status TRUNCATED), the
+   * destination may lie past the captured bytes: formatAddress then gives "" as tshark shows.
+   */
   srcAddrOff = 0;
   dstAddrOff = 0;
   /** Offset of the innermost IP header carrying TCP, its total length field and TTL / hop limit. */
   ipOff = 0;
+  /** IPv4 header with options; IPv6 fixed header plus the extension headers before TCP. */
   ipHeaderLen = 0;
+  /** IPv4 total length (the reported length when it says 0, TSO); IPv6 payload length + 40. */
   ipTotalLen = 0;
   ttl = 0;
   /** IPv4 identification (0 for IPv6). */
@@ -81,7 +95,7 @@ export class DecodedPacket {
   fragmented = false;
 
   // ---- TCP ----
-  /** Number of TCP headers in the frame (Wireshark dissects each; >1 for TCP-in-TCP tunnels or ICMP quotes). */
+  /** TCP headers in the frame: 0 or 1 (the decoder stops at the first, and reads no application data). */
   tcpCount = 0;
   /** TcpField bits: which TCP fields Wireshark would display (0 = none, e.g. fewer than 4 bytes). */
   tcpFields = 0;
@@ -101,7 +115,7 @@ export class DecodedPacket {
   checksum = 0;
   /** TCP payload length as Wireshark's tcp.len: from the IP length fields, not the captured bytes. */
   payloadLen = 0;
-  /** Payload bytes actually captured (may be less than payloadLen under a snaplen). */
+  /** Payload bytes actually captured (less than payloadLen when cut by a snaplen; never padding). */
   payloadCapturedLen = 0;
 
   // ---- TCP options (absent values: -1 / false / 0) ----

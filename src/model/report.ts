@@ -36,6 +36,8 @@ export interface ConnectionDetail {
   packets: PacketView[];
   /** Packets of the connection left out of `packets` (the cap keeps the first and last ones). */
   truncated: number;
+  /** Where they were left out: index in `packets` of the first packet after the cut (optional). */
+  truncatedAt?: number;
 }
 
 export interface ConnectionRow {

@@ -15,7 +15,7 @@ import { type DecodedPacket, TcpField } from "../model/packet.js";
 import { seqSub } from "../util/seq.js";
 import { ACK, FIN, PacketContext, SYN, TcpState, thresholds } from "./context.js";
 import { BASE, BASE_SEQ_SET, FLOW_STRIDE, SACK_DELIVERED, STATIC, VALID_BIF, WIN_SCALE } from "./flows.js";
-import { ALL_FLAGS, Flag, FrameBit } from "./flags.js";
+import { ALL_FLAGS, Flag, FLAGS_SHOWN_WHEN_HIDDEN, FrameBit } from "./flags.js";
 import { type AnalysisOptions, resolveOptions } from "./options.js";
 import { CHUNK_MASK, CHUNK_SHIFT, FrameColumns, FrameSideTable } from "./results.js";
 import { ackChanged } from "./rules/ack-changed.js";
@@ -30,7 +30,8 @@ import { keepAliveAck } from "./rules/keep-alive-ack.js";
 import { lostSegment } from "./rules/lost-segment.js";
 import { synStartsNewConversation } from "./rules/port-reuse.js";
 import { classifyRetransmission } from "./rules/retransmission-family.js";
-import { rememberSack } from "./rules/sack-blocks.js";
+import { hasEmptySackOption, OptionWalk } from "./rules/option-walk.js";
+import { rememberSack, rememberSackSum } from "./rules/sack-blocks.js";
 import { recordSegment } from "./rules/segment-bookkeeping.js";
 import { synAckNewIsn } from "./rules/synack-new-isn.js";
 import { tfoSyn, tfoSynAckFlags } from "./rules/tfo.js";
@@ -47,8 +48,8 @@ export class TcpAnalyzer {
   readonly cols = new FrameColumns();
   private readonly s: TcpState;
   private readonly c = new PacketContext();
+  private readonly walk = new OptionWalk();
   private lastFrame = 0;
-  private t0Sec = Number.NaN;
   private finished = false;
   /** SYN-ACK frames (the only ones tshark's second pass can change). */
   private readonly synAcks = new FrameSideTable();
@@ -84,7 +85,6 @@ export class TcpAnalyzer {
     const cols = this.cols;
     cols.maxFrame = n;
     this.finished = false;
-    if (Number.isNaN(this.t0Sec)) this.t0Sec = frame.tsSec;
     // Wireshark reaches the conversation lookup once ports, seq, ack, offset, flags and window
     // (16 bytes) were read, whatever is wrong further on.
     if ((pkt.tcpFields & TcpField.HEADER) === 0) return;
@@ -103,13 +103,13 @@ export class TcpAnalyzer {
     const s = this.s;
     const c = this.c;
     let conv = s.convs.lookup(d, ipv, srcOff, dstOff, pkt.srcPort, pkt.dstPort);
-    if (conv < 0) conv = s.newConversation();
+    if (conv < 0) conv = s.newConversation(frame.tsSec);
     const dir = s.convs.dir;
     this.tcpFrames++;
 
     c.reset();
     c.frame = n;
-    c.time = (frame.tsSec - this.t0Sec) * 1e9 + frame.tsNsec;
+    c.time = (frame.tsSec - s.convT0[conv]!) * 1e9 + frame.tsNsec;
     c.timeIsZero = frame.tsSec === 0 && frame.tsNsec === 0;
     c.seq = pkt.seq >>> 0;
     c.ack = pkt.ack >>> 0;
@@ -125,7 +125,8 @@ export class TcpAnalyzer {
     // ---- conversation pre-stage: port reuse ----
     if (syn) {
       if (synStartsNewConversation(c, st)) {
-        conv = s.newConversation();
+        conv = s.newConversation(frame.tsSec);
+        c.time = frame.tsNsec;
         st = s.flows.d;
         c.setFlows(conv, dir);
         c.flag(Flag.REUSED_PORTS);
@@ -142,11 +143,41 @@ export class TcpAnalyzer {
       this.sequenceAnalysis(st);
     }
     // Wireshark stops dissecting a header with a data offset < 5 before the SYN/ACK bookkeeping.
-    if (pkt.tcpHeaderLen >= 20) {
+    let hidden = false;
+    const hlen = pkt.tcpHeaderLen;
+    if (hlen >= 20) {
       if ((c.tcpFlags & (SYN | ACK)) !== 0) initialRtt(c, st, s);
-      if (syn || pkt.wscale >= 0) windowScale(c, st, pkt.wscale);
-      if (pkt.sackCount > 0 && hasSeglen && s.t.trackBif) rememberSack(c, st, pkt);
-      if (syn && pkt.hasTfo) tfoSyn(c, s, pkt.tfoCookieLen, pkt.hasTfo, hasSeglen);
+      // Options: the decoder's values, unless tshark's own walk over them would stop early.
+      let wscale = pkt.wscale;
+      let hasTfo = pkt.hasTfo;
+      let tfoCookieLen = pkt.tfoCookieLen;
+      let walked = false;
+      const capturedTcp = d.length - pkt.tcpOff;
+      if (capturedTcp < 20) {
+        // The checksum or urgent pointer is cut: tshark stops before the options.
+        walked = true;
+        hidden = true;
+        wscale = -1;
+        hasTfo = false;
+      } else if (
+        hlen > 20 &&
+        (pkt.tcpHeaderTruncated || hasEmptySackOption(d, pkt.tcpOff + 20, pkt.tcpOff + hlen))
+      ) {
+        const revBase = st[c.rb + BASE]!;
+        const shownAck = hasSeglen && (c.tcpFlags & ACK) !== 0 ? seqSub(c.ack, revBase) : c.ack;
+        const w = this.walk.run(d, pkt.tcpOff, hlen, capturedTcp, shownAck, revBase);
+        if (w.throws || pkt.tcpHeaderTruncated) {
+          walked = true;
+          hidden = w.throws;
+          wscale = w.wscale;
+          hasTfo = w.hasTfo;
+          tfoCookieLen = w.tfoCookieLen;
+          if (hasSeglen && s.t.trackBif) rememberSackSum(c, st, w.sackDelivered);
+        }
+      }
+      if (syn || wscale >= 0) windowScale(c, st, wscale, !hidden);
+      if (!walked && pkt.sackCount > 0 && hasSeglen && s.t.trackBif) rememberSack(c, st, pkt);
+      if (syn && hasTfo) tfoSyn(c, s, tfoCookieLen, hasTfo, hasSeglen);
     }
 
     // ---- store ----
@@ -160,7 +191,10 @@ export class TcpAnalyzer {
     if (hasSeglen) bits |= FrameBit.HAS_SEGLEN;
     if (c.hasTa) bits |= FrameBit.HAS_TA;
     if (icmp) bits |= FrameBit.IN_ICMP_ERROR;
-    if (pkt.tcpHeaderLen >= 20) bits |= FrameBit.FULL_HEADER;
+    if (hlen >= 20) bits |= FrameBit.FULL_HEADER;
+    // tshark prints no analysis for a bogus data offset (it stops right after the seq field), nor
+    // for an ICMP-quoted header (it looks the record up with seq + base, a key never stored).
+    if (hidden || hlen < 20 || icmp) bits |= FrameBit.ANALYSIS_HIDDEN;
     ch.bits[i] = bits >>> 0;
     ch.acksFrame[i] = c.acksFrame;
     ch.ackRttNs[i] = c.ackRttNs;
@@ -276,9 +310,25 @@ export class TcpAnalyzer {
     return ch === undefined ? 0 : ch.bits[frame & CHUNK_MASK]!;
   }
 
-  /** The 18 analysis flags (flags.ts Flag); complete after finish(). */
+  /**
+   * The 18 analysis flags (flags.ts Flag) as tshark prints them; complete after finish(). A frame
+   * whose option walk stops early in tshark (FrameBit.ANALYSIS_HIDDEN) shows only its TFO flags;
+   * `computedFlags` has what the analysis found regardless.
+   */
   flags(frame: number): number {
+    const b = this.bits(frame);
+    if ((b & FrameBit.FULL_HEADER) === 0) return 0;
+    return (b & FrameBit.ANALYSIS_HIDDEN) !== 0 ? b & FLAGS_SHOWN_WHEN_HIDDEN : b & ALL_FLAGS;
+  }
+
+  /** The analysis flags found for the frame, even where tshark would not print them. */
+  computedFlags(frame: number): number {
     return this.bits(frame) & ALL_FLAGS;
+  }
+
+  /** tshark prints the frame's tcp.analysis items (false: no TCP, or its option walk stopped early). */
+  private analysisShown(frame: number): boolean {
+    return (this.bits(frame) & FrameBit.ANALYSIS_HIDDEN) === 0;
   }
 
   /** True when tcp.len (and relative numbers, calculated window) are shown for the frame. */
@@ -351,25 +401,28 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.duplicate_ack_num (0 = none). */
   dupAckNum(frame: number): number {
+    if (!this.analysisShown(frame)) return 0;
     const k = this.cols.dupAcks.find(frame);
     return k < 0 ? 0 : this.cols.dupAcks.a[k]!;
   }
 
   /** tcp.analysis.duplicate_ack_frame (0 = none). */
   dupAckFrame(frame: number): number {
+    if (!this.analysisShown(frame)) return 0;
     const k = this.cols.dupAcks.find(frame);
     return k < 0 ? 0 : this.cols.dupAcks.b[k]!;
   }
 
   /** tcp.analysis.acks_frame (0 = none). */
   acksFrame(frame: number): number {
+    if (!this.analysisShown(frame)) return 0;
     return this.cols.chunkOf(frame)?.acksFrame[frame & CHUNK_MASK] ?? 0;
   }
 
   /** tcp.analysis.ack_rtt in ns (NaN when not shown: no acked frame, or exactly 0). */
   ackRttNs(frame: number): number {
     const ch = this.cols.chunkOf(frame);
-    if (ch === undefined || ch.acksFrame[frame & CHUNK_MASK] === 0) return Number.NaN;
+    if (ch === undefined || ch.acksFrame[frame & CHUNK_MASK] === 0 || !this.analysisShown(frame)) return Number.NaN;
     const v = ch.ackRttNs[frame & CHUNK_MASK]!;
     return v === 0 ? Number.NaN : v;
   }
@@ -377,7 +430,7 @@ export class TcpAnalyzer {
   /** tcp.analysis.rto in ns for a plain retransmission (NaN when not shown). */
   rtoNs(frame: number): number {
     const k = this.cols.rtos.find(frame);
-    if (k < 0) return Number.NaN;
+    if (k < 0 || !this.analysisShown(frame)) return Number.NaN;
     const v = this.cols.rtos.a[k]!;
     return v === 0 ? Number.NaN : v;
   }
@@ -385,7 +438,7 @@ export class TcpAnalyzer {
   /** tcp.analysis.rto_frame (0 when no RTO is shown). */
   rtoFrame(frame: number): number {
     const k = this.cols.rtos.find(frame);
-    return k < 0 || this.cols.rtos.a[k] === 0 ? 0 : this.cols.rtos.b[k]!;
+    return k < 0 || this.cols.rtos.a[k] === 0 || !this.analysisShown(frame) ? 0 : this.cols.rtos.b[k]!;
   }
 
   /** tcp.analysis.initial_rtt in ns as printed on this frame (NaN when absent). */
@@ -394,7 +447,7 @@ export class TcpAnalyzer {
     if (ch === undefined) return Number.NaN;
     const i = frame & CHUNK_MASK;
     const f = ch.flow[i]!;
-    if (f < 0 || (ch.bits[i]! & FrameBit.HAS_TA) === 0) return Number.NaN;
+    if (f < 0 || (ch.bits[i]! & (FrameBit.HAS_TA | FrameBit.ANALYSIS_HIDDEN)) !== FrameBit.HAS_TA) return Number.NaN;
     return this.s.firstRtt[f >> 1]!;
   }
 
@@ -405,6 +458,7 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.bytes_in_flight (0 = not shown). */
   bytesInFlight(frame: number): number {
+    if (!this.analysisShown(frame)) return 0;
     return this.cols.chunkOf(frame)?.bytesInFlight[frame & CHUNK_MASK] ?? 0;
   }
 }

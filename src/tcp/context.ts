@@ -19,7 +19,7 @@ export const SYN_FIN_RST = SYN | FIN | RST;
 
 export class PacketContext {
   frame = 0;
-  /** Frame time, ns since the capture's first frame. */
+  /** Frame time, ns since the first second of the frame's conversation (see TcpState.convT0). */
   time = 0;
   /** The frame's absolute time is exactly the epoch (Wireshark then treats it as "no time"). */
   timeIsZero = false;
@@ -105,6 +105,11 @@ export class TcpState {
   mruSyn = new Float64Array(0);
   /** Per conversation: initial RTT in ns (NaN = unknown). */
   firstRtt = new Float64Array(0);
+  /**
+   * Per conversation: whole seconds of its first frame. Times inside a conversation are ns since
+   * then, so they stay exact as long as the conversation (not the capture) spans < 104 days.
+   */
+  convT0 = new Float64Array(0);
   /** Per conversation: a SYN carried a TFO cookie and data. */
   tfoSynData = new Uint8Array(0);
   private convCap = 0;
@@ -113,8 +118,8 @@ export class TcpState {
 
   constructor(readonly t: Thresholds) {}
 
-  /** Starts a new conversation (new tcp.stream) for the key of the last lookup. */
-  newConversation(): number {
+  /** Starts a new conversation (new tcp.stream) for the key of the last lookup, at second `t0Sec`. */
+  newConversation(t0Sec: number): number {
     const c = this.convs.create();
     if (c >= this.convCap) {
       const cap = Math.max(256, this.convCap * 2);
@@ -123,8 +128,10 @@ export class TcpState {
       this.firstRtt = grow(this.firstRtt, cap, Float64Array);
       this.firstRtt.fill(Number.NaN, this.convCap);
       this.tfoSynData = grow(this.tfoSynData, cap, Uint8Array);
+      this.convT0 = grow(this.convT0, cap, Float64Array);
       this.convCap = cap;
     }
+    this.convT0[c] = t0Sec;
     this.flows.ensure(2 * c + 2);
     this.segs.ensureFlows(2 * c + 2);
     return c;

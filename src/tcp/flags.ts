@@ -67,7 +67,17 @@ export const FrameBit = {
   IN_ICMP_ERROR: 1 << 26,
   /** Data offset >= 5: Wireshark goes on past the header checks (ack, window, flags are printed). */
   FULL_HEADER: 1 << 27,
+  /**
+   * tshark prints no tcp.analysis items for the frame although it analysed it: its option walk
+   * stopped with an exception (cut header, empty SACK option; the TFO items, printed earlier, stay),
+   * the data offset is below 5 (nothing after the seq field is printed), or the header is quoted
+   * in an ICMP error.
+   */
+  ANALYSIS_HIDDEN: 1 << 28,
 } as const;
+
+/** Flags tshark still prints when ANALYSIS_HIDDEN is set. */
+export const FLAGS_SHOWN_WHEN_HIDDEN = (1 << 15) | (1 << 16) | (1 << 17);
 
 /** Comma-separated flag names in oracle order ("" when none). */
 export function flagNames(mask: number): string {

@@ -1,7 +1,7 @@
 /**
- * Time inside the analyzer: every frame time is converted once to nanoseconds since the first
- * frame of the capture (a double). Differences of such values are exact while the capture spans
- * less than 2^53 ns (about 104 days); beyond that they round to a few nanoseconds.
+ * Time inside the analyzer: a frame time is converted to nanoseconds since the first whole second
+ * of the frame's conversation (a double); only times of the same conversation are ever compared.
+ * Differences are exact while a conversation spans less than 2^53 ns (about 104 days).
  */
 
 /**

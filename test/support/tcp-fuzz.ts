@@ -191,6 +191,15 @@ export function randomConversation(rng: Rng, t0: number, id: number, v6: boolean
   return out;
 }
 
+/** Rare header-level damage: snaplen cuts, empty SACK options, bogus data offsets. */
+function damage(rng: Rng, p: SynthPacket): SynthPacket {
+  const r = rng.next();
+  if (r < 0.02) return { ...p, snap: 20 + 16 + rng.int(30) };
+  if (r < 0.03) return { ...p, rawOptions: [1, 1, 5, 2] };
+  if (r < 0.035) return { ...p, doff: rng.int(5) };
+  return p;
+}
+
 /** Several random conversations merged into one capture, in time order per conversation. */
 export function randomCapture(seed: number, conversations: number): SynthPacket[] {
   const rng = new Rng(seed);
@@ -203,7 +212,7 @@ export function randomCapture(seed: number, conversations: number): SynthPacket[
   while (left > 0) {
     const i = rng.int(convs.length);
     if (idx[i]! >= convs[i]!.length) continue;
-    out.push(convs[i]![idx[i]!++]!);
+    out.push(damage(rng, convs[i]![idx[i]!++]!));
     left--;
   }
   return out;

@@ -30,6 +30,14 @@ export interface SynthPacket {
   sack?: [number, number][];
   /** TFO option (kind 34) with a cookie of this many bytes (0 = cookie request). */
   tfo?: number;
+  /** Extra raw option bytes appended after the others (before padding), e.g. [5, 2] (empty SACK). */
+  rawOptions?: number[];
+  /** Bytes captured (snaplen cut); default: the whole packet. */
+  snap?: number;
+  /** Data offset field override (words), e.g. 4 for a bogus header length. */
+  doff?: number;
+  /** Wrap the packet in an ICMP "destination unreachable" sent from this IPv4 address to `src`. */
+  icmpFrom?: string;
 }
 
 const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16, U: 32, E: 64, C: 128 };
@@ -63,6 +71,7 @@ function tcpOptions(p: SynthPacket): number[] {
     o.push(1, 1, 5, 2 + 8 * p.sack.length);
     for (const [l, r] of p.sack) o.push(...be32(l), ...be32(r));
   }
+  if (p.rawOptions) o.push(...p.rawOptions);
   while (o.length % 4 !== 0) o.push(1);
   return o;
 }
@@ -86,7 +95,7 @@ export function packetBytes(p: SynthPacket): Uint8Array {
     p.dport & 0xff,
     ...be32(p.seq),
     ...be32(p.ack ?? 0),
-    (thl / 4) << 4,
+    (p.doff ?? thl / 4) << 4,
     flags,
     (p.win ?? 65535) >> 8,
     (p.win ?? 65535) & 0xff,
@@ -106,10 +115,25 @@ export function packetBytes(p: SynthPacket): Uint8Array {
     const total = 20 + thl + len;
     ip = [0x45, 0, total >> 8, total & 0xff, 0, 0, 0x40, 0, 64, 6, 0, 0, ...src, ...dst];
   }
-  const out = new Uint8Array(ip.length + tcp.length + len);
+  let out = new Uint8Array(ip.length + tcp.length + len);
   out.set(ip, 0);
   out.set(tcp, ip.length);
-  return out;
+  if (p.icmpFrom !== undefined) {
+    const total = 20 + 8 + out.length;
+    const outer = [0x45, 0, total >> 8, total & 0xff, 0, 0, 0, 0, 64, 1, 0, 0, ...parseAddr(p.icmpFrom), ...src];
+    const icmp = [3, 1, 0, 0, 0, 0, 0, 0];
+    const wrapped = new Uint8Array(total);
+    wrapped.set(outer, 0);
+    wrapped.set(icmp, 20);
+    wrapped.set(out, 28);
+    out = wrapped;
+  }
+  return p.snap !== undefined && p.snap < out.length ? out.subarray(0, p.snap) : out;
+}
+
+/** Length on the wire (before any snaplen cut). */
+function wireLength(p: SynthPacket): number {
+  return p.snap === undefined ? packetBytes(p).length : packetBytes({ ...p, snap: undefined }).length;
 }
 
 function splitTime(t: number): [number, number] {
@@ -130,15 +154,16 @@ export function analyzeSynth(packets: SynthPacket[], options: Partial<AnalysisOp
   const pkt = new DecodedPacket();
   packets.forEach((p, i) => {
     const bytes = packetBytes(p);
+    const wire = wireLength(p);
     const [s, ns] = splitTime(p.t);
     frame.number = i + 1;
     frame.tsSec = s;
     frame.tsNsec = ns;
     frame.data = bytes;
     frame.capLen = bytes.length;
-    frame.origLen = bytes.length;
+    frame.origLen = wire;
     frame.linkType = 101;
-    decodeFrame(101, bytes, bytes.length, pkt);
+    decodeFrame(101, bytes, wire, pkt);
     a.analyze(frame, pkt);
   });
   a.finish();
@@ -162,7 +187,7 @@ export function writeSynthPcap(path: string, packets: SynthPacket[]): void {
     rec.setUint32(0, s, true);
     rec.setUint32(4, ns, true);
     rec.setUint32(8, b.length, true);
-    rec.setUint32(12, b.length, true);
+    rec.setUint32(12, wireLength(p), true);
     parts.push(new Uint8Array(rec.buffer), b);
   }
   writeFileSync(path, Buffer.concat(parts));

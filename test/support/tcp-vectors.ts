@@ -157,6 +157,45 @@ export function seqWrap(): SynthPacket[] {
   ];
 }
 
+/** 8. Header damage: empty SACK options and cut headers stop tshark's option walk (no analysis shown). */
+export function optionWalkStops(): SynthPacket[] {
+  const a = { src: "10.0.0.1", dst: "10.0.0.2", sport: 40000, dport: 33333 };
+  const b = { src: "10.0.0.2", dst: "10.0.0.1", sport: 33333, dport: 40000 };
+  return [
+    // the SYN's header is cut after the MSS option: its WS option is never read
+    { t: 0, ...a, seq: 100, flags: "S", win: 1000, mss: 1460, ws: 2, snap: 20 + 24 },
+    { t: 0.01, ...b, seq: 500, ack: 101, flags: "SA", win: 1000, mss: 1460, ws: 3 },
+    { t: 0.02, ...a, seq: 101, ack: 501, flags: "A", win: 1000 },
+    { t: 0.03, ...a, seq: 101, ack: 501, flags: "A", win: 1000, len: 100 },
+    { t: 0.04, ...a, seq: 201, ack: 501, flags: "A", win: 1000, len: 100 },
+    { t: 0.05, ...b, seq: 501, ack: 101, flags: "A", win: 1000, rawOptions: [5, 2] },
+    { t: 0.06, ...b, seq: 501, ack: 101, flags: "A", win: 1000, sack: [[201, 301]], snap: 20 + 30 },
+    { t: 0.07, ...b, seq: 501, ack: 101, flags: "A", win: 1000, sack: [[201, 301]] },
+    { t: 0.08, ...a, seq: 101, ack: 501, flags: "A", win: 1000, len: 100, snap: 20 + 18 },
+    { t: 0.09, ...b, seq: 501, ack: 301, flags: "A", win: 1000, sack: [[201, 301]], rawOptions: [1, 1, 5, 2] },
+    { t: 0.1, ...a, seq: 301, ack: 501, flags: "PA", win: 1000, len: 50, doff: 4 },
+    { t: 0.11, ...b, seq: 501, ack: 351, flags: "A", win: 1000 },
+  ];
+}
+
+/** 9. TCP headers quoted in ICMP errors: they find (or start) a stream but are never analysed. */
+export function icmpQuotes(): SynthPacket[] {
+  const a = { src: "10.0.0.1", dst: "192.0.2.7", sport: 40001, dport: 33333 };
+  const b = { src: "192.0.2.7", dst: "10.0.0.1", sport: 33333, dport: 40001 };
+  return [
+    { t: 0, ...a, seq: 100, flags: "S", win: 1000, ws: 2 },
+    { t: 0.01, ...a, seq: 100, flags: "S", win: 1000, ws: 2, icmpFrom: "10.9.9.9" },
+    { t: 0.02, ...b, seq: 500, ack: 101, flags: "SA", win: 1000, ws: 3 },
+    { t: 0.03, ...a, seq: 101, ack: 501, flags: "A", win: 1000 },
+    { t: 0.04, ...a, seq: 101, ack: 501, flags: "PA", win: 1000, len: 10, icmpFrom: "10.9.9.9" },
+    { t: 0.05, ...a, seq: 101, ack: 501, flags: "PA", win: 1000, len: 10 },
+    // a quoted SYN with a new ISN on the same ports, and one for a 4-tuple never seen directly
+    { t: 0.06, ...a, seq: 7777, flags: "S", win: 1000, icmpFrom: "10.9.9.9" },
+    { t: 0.07, ...a, sport: 40002, seq: 1, flags: "S", win: 1000, icmpFrom: "10.9.9.9" },
+    { t: 0.08, ...b, seq: 501, ack: 111, flags: "A", win: 1000 },
+  ];
+}
+
 export const VECTORS: Record<string, () => SynthPacket[]> = {
   printerWrongAck,
   halfOpenChallengeAck,
@@ -165,4 +204,6 @@ export const VECTORS: Record<string, () => SynthPacket[]> = {
   unackedThenRst,
   dupAckFastSpurious,
   seqWrap,
+  optionWalkStops,
+  icmpQuotes,
 };

@@ -27,7 +27,7 @@ const ACK = 0x010;
  * Records event `kind` for packet `p` (value NaN = none). Keeps the first `head` events and a ring of
  * the latest `cap − head`; counts every event per kind.
  */
-export function addEvent(c: Conn, cap: number, p: Pkt, kind: number, value: number): void {
+export function addEvent(c: Conn, cap: number, p: Pkt, kind: number, value: number, aux = Number.NaN): void {
   c.evCounts[kind]!++;
   const total = c.evTotal++;
   if (cap === 0) return;
@@ -60,6 +60,7 @@ export function addEvent(c: Conn, cap: number, p: Pkt, kind: number, value: numb
   ev[o + 8] = p.win;
   ev[o + 9] = p.wsFlags;
   ev[o + 10] = value;
+  ev[o + 11] = aux;
 }
 
 /** Slots of the kept events in chronological order. */

@@ -221,6 +221,8 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
       if (wsBits !== 0) e.ws = wsFlagNames(wsBits);
       const v = ev[o + 10]!;
       if (!Number.isNaN(v)) e.value = Number.isInteger(v) ? v : r6(v);
+      const aux = ev[o + 11]!;
+      if (!Number.isNaN(aux)) e.peerSilentSec = r6(aux);
       events.push(e);
     }
   }

@@ -56,7 +56,7 @@ export const Ev = {
 export const EV_KIND_COUNT = 24;
 
 /** Fields per stored event: kind, frame, t, side, tcpFlags, seq(rel), ack(rel), len, win, wsFlags, value. */
-export const EV_W = 11;
+export const EV_W = 12;
 /** Fields per remembered packet: frame, t, side, tcpFlags, seq(raw), ack(raw), len, win. */
 export const PK_W = 8;
 

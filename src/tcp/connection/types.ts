@@ -94,7 +94,10 @@ export type ConnectionEventKind =
   | "ack-to-syn"
   | "fin"
   | "rst"
-  /** Payload that does not advance the sender's highest sequence (Zeek did-rxmit) or that Wireshark flags as a retransmission. */
+  /**
+   * Payload that does not advance the sender's highest sequence (Zeek did-rxmit) or that Wireshark flags
+   * as a retransmission; `value` = frame of the peer's latest packet before it (0: none yet).
+   */
   | "retransmission"
   /** Wireshark tcp.analysis.out_of_order (and not a retransmission). */
   | "out-of-order"
@@ -171,6 +174,8 @@ export interface ConnectionEvent extends PacketBrief {
   ws?: string[];
   /** Kind-specific number, see ConnectionEventKind. */
   value?: number;
+  /** Retransmissions: seconds since the peer's latest packet (absent when the peer has sent nothing). */
+  peerSilentSec?: number;
 }
 
 export interface SynOptions {

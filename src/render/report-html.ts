@@ -1,0 +1,206 @@
+/**
+ * The diagnosis as ONE self-contained HTML file: a verdict banner, then each finding with its
+ * explanation, next step, an SVG ladder of the evidence and a time-sequence graph of the connection,
+ * then the connections, what was checked and the capture. It opens offline and can be mailed to a
+ * vendor: inline CSS and SVG only, no script at all (a Content-Security-Policy forbids any), and
+ * every string from the capture or the report is escaped, so nothing in a capture is ever markup.
+ */
+import type { Finding } from "../model/finding.js";
+import type { DiagnosisReport } from "../model/report.js";
+import { cleanText, escapeHtml } from "../util/html.js";
+import { renderLadderAscii } from "./ladder-ascii.js";
+import { renderLadderSvg } from "./ladder-svg.js";
+import {
+  culpritRole,
+  detailForFinding,
+  FINDING_TITLES,
+  flatFrames,
+  formatBytes,
+  formatDuration,
+  formatEpoch,
+  framesText,
+  plural,
+  problemFindings,
+  severityCounts,
+  tableConnections,
+  verdictWords,
+} from "./report-common.js";
+import { REPORT_CSS } from "./report-html-css.js";
+import { vantageText, wiresharkFilter } from "./report-text.js";
+import { renderTseqSvg } from "./tseq-svg.js";
+
+export interface HtmlReportOptions {
+  /** Findings drawn with diagrams at most; the rest are listed in a table (default 25). */
+  maxDiagrams?: number;
+  /** Connections listed at most (default 200). */
+  maxConnections?: number;
+}
+
+/** Escape for text and attributes, after removing controls and bidi overrides. */
+const e = (s: string): string => escapeHtml(cleanText(s));
+
+/** Turns any string into something usable as an element id (ids end up inside href="#..."). */
+export function safeId(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+export function renderReportHtml(r: DiagnosisReport, opts: HtmlReportOptions = {}): string {
+  const findings = problemFindings(r);
+  const maxDiagrams = opts.maxDiagrams ?? 25;
+  const graphed = new Map<number, number>();
+  const body: string[] = [verdictBanner(r, findings)];
+  findings.slice(0, maxDiagrams).forEach((f, i) => body.push(findingCard(r, f, i, findings.length, graphed)));
+  if (findings.length > maxDiagrams) body.push(moreFindings(findings.slice(maxDiagrams), maxDiagrams));
+  if (findings.length === 0) body.push(healthyCard(r));
+  body.push(connectionsCard(r, opts.maxConnections ?? 200), checkedCard(r), captureCard(r));
+  const v = verdictWords(r);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="${e(`${r.tool.name} ${r.tool.version}`)}">
+<title>${e(`${v.label}: ${r.capture.file}`)} · tcpsleuth</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+${body.join("\n")}
+<footer>Report by ${e(r.tool.name)} ${e(r.tool.version)} (format v${r.version}). This file is self-contained: it loads nothing from the network.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+function verdictBanner(r: DiagnosisReport, findings: Finding[]): string {
+  const v = verdictWords(r);
+  const cap = r.capture;
+  const meta = [
+    `<span class="mono">${e(cap.file)}</span>`,
+    e(plural(cap.packets, "packet")),
+    cap.durationSec !== null ? e(formatDuration(cap.durationSec)) : "",
+    e(plural(r.connections.length, "TCP connection")),
+    cap.firstTs !== null ? e(formatEpoch(cap.firstTs)) : "",
+  ].filter(Boolean);
+  const list = findings.length
+    ? `<p class="meta">${e(plural(findings.length, "finding"))}: ${e(severityCounts(findings))}</p><ul class="overview">${findings
+        .slice(0, 12)
+        .map(
+          (f, i) =>
+            `<li class="tone-${f.severity}"><span class="badge">${e(f.severity.toUpperCase())}</span><a href="#finding-${i + 1}">${e(FINDING_TITLES[f.id] ?? f.id)}</a><span class="who">${f.culprit ? `${culpritRole(f).label.toLowerCase()}: ${e(f.culprit)}` : ""}</span></li>`,
+        )
+        .join("")}</ul>`
+    : "";
+  return `<section class="card verdict tone-${v.tone}" id="verdict">
+<span class="label">${v.tone === "ok" ? "✔" : "✖"} ${e(v.label)}</span>
+<h1>${e(r.headline)}</h1>
+<p class="meta">${meta.join(" · ")}</p>
+${list}
+</section>`;
+}
+
+function findingCard(r: DiagnosisReport, f: Finding, i: number, n: number, graphed: Map<number, number>): string {
+  const detail = detailForFinding(r, f);
+  const filter = wiresharkFilter(f);
+  const role = culpritRole(f);
+  const who = f.culprit ? `<span class="${role.blame ? "culprit" : "mono"}">${e(f.culprit)}</span>` : "cannot be told from this capture";
+  const facts: [string, string][] = [[role.label, who]];
+  if (f.stream !== null) {
+    facts.push(["Connection", `stream ${f.stream}${detail ? `: ${e(detail.a)} → ${e(detail.b)}` : ""}`]);
+  }
+  facts.push(["Evidence frames", e(framesText(f, 40))], ["Confidence", e(f.confidence)]);
+  if (filter) facts.push(["In Wireshark", `<code>${e(filter)}</code> <span class="hint">paste into the display filter bar</span>`]);
+  const parts = [
+    `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
+    `<header><span class="badge">${e(f.severity.toUpperCase())}</span><h2>${e(FINDING_TITLES[f.id] ?? f.id)}</h2><code class="id">${e(f.id)}</code><span class="count">${i + 1} of ${n}</span></header>`,
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`,
+    `<p class="summary">${e(f.summary)}</p>`,
+    `<div class="explain"><section class="meaning"><h3>What this means</h3><p>${e(f.explanation)}</p></section><section class="next"><h3>What to do next</h3><p>${e(f.next)}</p></section></div>`,
+  ];
+  if (!detail) {
+    parts.push(`<p class="hint">The report holds no packets for this finding's connection, so there is no diagram.</p>`);
+  } else {
+    const frames = flatFrames(f);
+    parts.push(
+      `<h3>The packets</h3><p class="hint">Highlighted rows are the evidence. Times are seconds since the connection's first packet; hover a row for its absolute time.</p>`,
+      `<div class="scroll">${renderLadderSvg(detail, frames, { culprit: role.blame, annotations: f.annotations, id: safeId(`ladder-${i + 1}`) })}</div>`,
+    );
+    const seen = graphed.get(detail.stream);
+    if (seen !== undefined) {
+      parts.push(`<p class="hint">The time-sequence graph of this connection is shown under <a href="#finding-${seen}">finding ${seen}</a>.</p>`);
+    } else if (!detail.packets.some((p) => p.len > 0)) {
+      parts.push(`<p class="hint">This connection never carried any data, so there is no time-sequence graph: the packets above are the whole story.</p>`);
+    } else {
+      graphed.set(detail.stream, i + 1);
+      parts.push(
+        `<h3>Time-sequence graph</h3><p class="hint">How the data moved over time: each bar is a packet of data, the green line is how much the receiver has acknowledged, the dashed blue line how far it allows the sender to go. Flat stretches are waits; where the two lines meet the receiver is full.</p>`,
+        `<div class="scroll">${renderTseqSvg(detail, { highlightFrames: frames, id: safeId(`tseq-${i + 1}`) })}</div>`,
+      );
+    }
+    parts.push(
+      `<details><summary>Plain-text version (for an e-mail or a ticket)</summary><pre>${e(renderLadderAscii(detail, frames, { color: false, width: 110, culprit: role.blame, annotations: f.annotations }))}</pre></details>`,
+    );
+  }
+  const factRows = Object.entries(f.facts);
+  if (factRows.length) {
+    parts.push(
+      `<details><summary>The numbers behind this finding</summary><table><tbody>${factRows
+        .map(([k, v]) => `<tr><th>${e(k)}</th><td class="mono">${e(Array.isArray(v) ? v.join(", ") : String(v))}</td></tr>`)
+        .join("")}</tbody></table></details>`,
+    );
+  }
+  parts.push("</section>");
+  return parts.join("\n");
+}
+
+function moreFindings(rest: Finding[], offset: number): string {
+  const rows = rest
+    .map(
+      (f, k) =>
+        `<tr class="tone-${f.severity}"><td class="num">${offset + k + 1}</td><td><span class="badge">${e(f.severity.toUpperCase())}</span></td><td>${e(FINDING_TITLES[f.id] ?? f.id)}</td><td>${f.culprit ? e(f.culprit) : ""}</td><td class="num">${f.stream ?? ""}</td><td>${e(framesText(f, 8))}</td><td>${e(f.summary)}</td></tr>`,
+    )
+    .join("");
+  return `<section class="card"><h2>${e(plural(rest.length, "more finding"))}</h2><p class="hint">Listed without diagrams to keep this file small.</p><div class="table-wrap"><table><thead><tr><th class="num">#</th><th>severity</th><th>finding</th><th>at fault</th><th class="num">stream</th><th>frames</th><th>summary</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+function healthyCard(r: DiagnosisReport): string {
+  const h = r.findings.find((f) => f.id === "healthy");
+  if (!h) return "";
+  return `<section class="card tone-ok"><p class="summary">${e(h.summary)}</p><p>${e(h.explanation)}</p><p>${e(h.next)}</p></section>`;
+}
+
+function connectionsCard(r: DiagnosisReport, max: number): string {
+  const { rows, omitted } = tableConnections(r, max);
+  const head = `<h2>Connections (${r.connections.length})</h2>`;
+  if (rows.length === 0) return `<section class="card">${head}<p>No TCP connections in this capture.</p></section>`;
+  const tr = rows
+    .map(
+      (x) =>
+        `<tr${x.findings.length ? ' class="has-findings"' : ""}><td class="num">${x.stream ?? "-"}</td><td class="mono">${e(x.client)}</td><td class="mono">${e(x.server)}</td><td class="num">${e(formatDuration(x.durationSec))}</td><td class="num">${x.packets}</td><td class="num">${e(formatBytes(x.bytesClientToServer))}</td><td class="num">${e(formatBytes(x.bytesServerToClient))}</td><td class="num">${x.retransmissions || "-"}</td><td class="num">${x.zeroWindowSec > 0 ? e(formatDuration(x.zeroWindowSec)) : "-"}</td><td>${e(x.close)}</td><td>${x.findings.map((id) => `<code>${e(id)}</code>`).join(" ") || "-"}</td></tr>`,
+    )
+    .join("\n");
+  const more = omitted > 0 ? `<p class="hint">… and ${e(plural(omitted, "more connection"))} without findings (see the JSON output).</p>` : "";
+  return `<section class="card">${head}<p class="hint">Sent = bytes from client to server; received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead><tr><th class="num">#</th><th>client</th><th>server</th><th class="num">duration</th><th class="num">packets</th><th class="num">sent</th><th class="num">received</th><th class="num">retrans.</th><th class="num">zero window</th><th>close</th><th>findings</th></tr></thead><tbody>${tr}</tbody></table></div>${more}</section>`;
+}
+
+function checkedCard(r: DiagnosisReport): string {
+  if (r.checked.length === 0) return "";
+  return `<section class="card"><h2>What was checked</h2><ul class="checked">${r.checked.map((c) => `<li>${e(c)}</li>`).join("")}</ul></section>`;
+}
+
+function captureCard(r: DiagnosisReport): string {
+  const cap = r.capture;
+  const rows: [string, string][] = [
+    ["File", `<span class="mono">${e(cap.file)}</span> (${e(cap.format)})`],
+    ["Packets", `${cap.packets} (${cap.tcpPackets} TCP)`],
+  ];
+  if (cap.firstTs !== null && cap.lastTs !== null) {
+    rows.push(["Time span", `${e(formatEpoch(cap.firstTs))} → ${e(formatEpoch(cap.lastTs))}`]);
+  }
+  rows.push(["Taken at", e(vantageText(cap.vantage))]);
+  for (const s of cap.skipped) rows.push(["Not analysed", `${s.count} × ${e(s.reason)}`]);
+  for (const p of cap.problems) rows.push(["Problem", e(p)]);
+  return `<section class="card capture"><h2>Capture</h2><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl></section>`;
+}
