@@ -32,7 +32,8 @@ for (const cap of captures) {
   try {
     const run = await tcpsleuthRows(cap);
     stats.add(name, readOracle(oraclePath), run.rows);
-    if (run.analyzer.unackedCapHits > 0) console.log(`${name}: ${run.analyzer.unackedCapHits} unacked-list cap hits`);
+    if (run.analyzer.unackedCapHits > 0)
+      console.log(`${name}: ${run.analyzer.unackedCapHits} unacked-list cap hits`);
   } catch (err) {
     failed.push(`${name}: ${(err as Error).stack ?? err}`);
   }

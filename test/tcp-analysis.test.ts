@@ -134,7 +134,6 @@ const EXPECTED: Record<string, string[]> = {
     "2|1|0|1000||||||||||",
     "1|1|1|1000||||||||||",
   ],
-
 };
 
 for (const [name, rows] of Object.entries(EXPECTED)) {
@@ -155,7 +154,8 @@ for (const [name, rows] of Object.entries(EXPECTED)) {
 // ---- the §1.9 statements, spelled out ----
 
 const streams = (a: TcpAnalyzer, n: number): number[] => Array.from({ length: n }, (_, i) => a.stream(i + 1));
-const flagsOf = (a: TcpAnalyzer, n: number): string[] => Array.from({ length: n }, (_, i) => flagNames(a.flags(i + 1)));
+const flagsOf = (a: TcpAnalyzer, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => flagNames(a.flags(i + 1)));
 
 test("1 printer wrong ACK: ACKed-unseen on each SYN-ACK, reuse opens stream 1", () => {
   const a = analyzeSynth(V.printerWrongAck());
@@ -211,19 +211,24 @@ test("4 zero window without handshake: ZW, probes, probe ACKs, update, keep-aliv
 
 test("5 unacked data then RST: four retransmissions, RTO cumulative 0.2/0.6/1.4/3.0 s", () => {
   const a = analyzeSynth(V.unackedThenRst());
-  assert.deepEqual([5, 6, 7, 8].map((n) => a.rtoNs(n) / 1e9), [0.2, 0.6, 1.4, 3]);
-  assert.deepEqual([5, 6, 7, 8].map((n) => a.rtoFrame(n)), [4, 4, 4, 4]);
+  assert.deepEqual(
+    [5, 6, 7, 8].map((n) => a.rtoNs(n) / 1e9),
+    [0.2, 0.6, 1.4, 3],
+  );
+  assert.deepEqual(
+    [5, 6, 7, 8].map((n) => a.rtoFrame(n)),
+    [4, 4, 4, 4],
+  );
   assert.equal(a.flags(9), 0);
 });
 
 test("6 hole, three dup ACKs, fast retransmission, late spurious copy", () => {
   const a = analyzeSynth(V.dupAckFastSpurious());
   assert.equal(a.flags(6), Flag.LOST_SEGMENT);
-  assert.deepEqual([9, 10, 11].map((n) => infoTags(a.flags(n), a.dupAckFrame(n), a.dupAckNum(n))), [
-    "[TCP Dup ACK 8#1]",
-    "[TCP Dup ACK 8#2]",
-    "[TCP Dup ACK 8#3]",
-  ]);
+  assert.deepEqual(
+    [9, 10, 11].map((n) => infoTags(a.flags(n), a.dupAckFrame(n), a.dupAckNum(n))),
+    ["[TCP Dup ACK 8#1]", "[TCP Dup ACK 8#2]", "[TCP Dup ACK 8#3]"],
+  );
   assert.equal(a.flags(12), Flag.FAST_RETRANSMISSION | Flag.RETRANSMISSION);
   assert.equal(a.flags(14), Flag.SPURIOUS_RETRANSMISSION | Flag.RETRANSMISSION);
   // no bytes in flight after the gap until the receiver ACKs
@@ -236,7 +241,10 @@ test("6 hole, three dup ACKs, fast retransmission, late spurious copy", () => {
 
 test("seq wrap: relative numbers, gap, dup ACKs and fast retransmission across 2^32", () => {
   const a = analyzeSynth(V.seqWrap());
-  assert.deepEqual([4, 5, 6, 7].map((n) => a.seq(n)), [1, 201, 401, 801]);
+  assert.deepEqual(
+    [4, 5, 6, 7].map((n) => a.seq(n)),
+    [1, 201, 401, 801],
+  );
   assert.equal(a.rawSeq(5), 0xffffffc9);
   assert.equal(a.rawSeq(6), 0x91); // wrapped
   assert.equal(a.flags(7), Flag.LOST_SEGMENT);
@@ -252,27 +260,43 @@ test("seq helpers are wrap-aware", () => {
   assert.equal(seqDiff(0xffffff00, 0x10), 0x110);
 });
 
-test("lost segment and retransmission right at the wrap point", () => {
+test("ISN 0xffffffff: the SYN ends at 0, which Wireshark reads as 'next seq unknown'", () => {
   const a = { src: "10.1.1.1", dst: "10.1.1.2", sport: 1000, dport: 2000 };
   const b = { src: "10.1.1.2", dst: "10.1.1.1", sport: 2000, dport: 1000 };
   const pk: SynthPacket[] = [
-    { t: 0, ...a, seq: 0xffffffff, flags: "S" },
-    { t: 0.1, ...b, seq: 5, ack: 0, flags: "SA" },
-    { t: 0.2, ...a, seq: 0, ack: 6, flags: "A" },
-    { t: 0.3, ...a, seq: 100, ack: 6, flags: "A", len: 100 }, // 0..99 missing
-    { t: 0.31, ...a, seq: 0, ack: 6, flags: "A", len: 100 }, // fills it: out-of-order? no iRTT gap
+    { t: 1000, ...a, seq: 0xffffffff, flags: "S" },
+    { t: 1000.1, ...b, seq: 5, ack: 0, flags: "SA" },
+    { t: 1000.2, ...a, seq: 0, ack: 6, flags: "A" },
+    { t: 1000.3, ...a, seq: 100, ack: 6, flags: "A", len: 100 }, // 0..99 never captured
+    { t: 1000.31, ...a, seq: 0, ack: 6, flags: "A", len: 100 },
   ];
   const r = analyzeSynth(pk);
   assert.equal(r.seq(3), 1);
   assert.equal(r.ack(2), 1);
-  assert.equal(r.flags(4), Flag.LOST_SEGMENT);
-  assert.equal(r.flags(5), Flag.OUT_OF_ORDER); // 10 ms after the segment that advanced nextseq < iRTT 0.2 s
+  assert.equal(r.flags(4), 0); // no "previous segment not captured": nextseq was 0 (tshark agrees)
+  assert.equal(r.flags(5), Flag.OUT_OF_ORDER); // 10 ms after the segment that advanced nextseq < iRTT
+  assert.equal(r.streamInitialRttNs(0), 200_000_000);
 });
+
+test("a SYN at exactly the epoch has no time: no iRTT, so out-of-order uses the 3 ms default", () => {
+  const at0 = analyzeSynth(V.dupAckFastSpurious());
+  assert.ok(Number.isNaN(at0.streamInitialRttNs(0)));
+  const later = analyzeSynth(shift(V.dupAckFastSpurious(), 1000));
+  assert.equal(later.streamInitialRttNs(0), 100_000_000);
+});
+
+function shift(pk: SynthPacket[], s: number): SynthPacket[] {
+  return pk.map((p) => ({ ...p, t: p.t + s }));
+}
 
 // ---- options ----
 
 test("fastRetransmitSupersedesOutOfOrder=false classifies the fast retransmission as out-of-order", () => {
-  const a = analyzeSynth(V.dupAckFastSpurious(), { fastRetransmitSupersedesOutOfOrder: false });
+  // (shifted off the epoch so that the conversation has an iRTT of 100 ms: the resend is 50 ms
+  // after the highest segment, inside the out-of-order threshold)
+  const pk = shift(V.dupAckFastSpurious(), 1000);
+  assert.equal(analyzeSynth(pk).flags(12), Flag.FAST_RETRANSMISSION | Flag.RETRANSMISSION);
+  const a = analyzeSynth(pk, { fastRetransmitSupersedesOutOfOrder: false });
   assert.equal(a.flags(12), Flag.OUT_OF_ORDER);
 });
 

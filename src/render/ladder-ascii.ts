@@ -47,7 +47,11 @@ function kindPaint(c: ReturnType<typeof pc.createColors>, kind: PacketKind): Pai
   }
 }
 
-export function renderLadderAscii(detail: ConnectionDetail, frames: number[], opts: AsciiLadderOptions = {}): string {
+export function renderLadderAscii(
+  detail: ConnectionDetail,
+  frames: number[],
+  opts: AsciiLadderOptions = {},
+): string {
   const c = pc.createColors(opts.color ?? false);
   const width = opts.width ?? 100;
   const indent = opts.indent ?? "";
@@ -75,7 +79,9 @@ export function renderLadderAscii(detail: ConnectionDetail, frames: number[], op
   const bRole = `server${side === "b" ? " · AT FAULT" : ""}`;
   const span = inner + 2;
   const paintRole = (role: string, fault: boolean): string => (fault ? c.bold(c.red(role)) : c.dim(role));
-  lines.push(twoEnds(`${"frame".padStart(3 + fw)}  ${"time (s)".padStart(tw)}  `, aName, bName, span, c.bold));
+  lines.push(
+    twoEnds(`${"frame".padStart(3 + fw)}  ${"time (s)".padStart(tw)}  `, aName, bName, span, c.bold),
+  );
   lines.push(twoEnds(blank, aRole, bRole, span, (s) => paintRole(s, s.includes("AT FAULT"))));
   lines.push(`${blank}|${" ".repeat(inner)}|`);
 
@@ -85,7 +91,16 @@ export function renderLadderAscii(detail: ConnectionDetail, frames: number[], op
       continue;
     }
     lines.push(
-      ...packetLines(row, { fw, tw, inner, blank, tagRoom, c, label: labels.get(row.p.frame)!, note: notes.get(row.p.frame) }),
+      ...packetLines(row, {
+        fw,
+        tw,
+        inner,
+        blank,
+        tagRoom,
+        c,
+        label: labels.get(row.p.frame)!,
+        note: notes.get(row.p.frame),
+      }),
     );
   }
   lines.push(`${blank}|${" ".repeat(inner)}|`);
@@ -124,9 +139,7 @@ function packetLines(row: Extract<LadderRow, { kind: "packet" }>, L: RowLayout):
   const prefix = `${marker}${String(p.frame).padStart(L.fw)}  ${(L.c.dim as Paint)(p.rel.toFixed(6).padStart(L.tw))}  `;
   const shaft = Math.max(1, L.inner - 5 - L.label.length);
   const arrow =
-    p.from === "a"
-      ? `-- ${L.label} ${"-".repeat(shaft)}>`
-      : `<${"-".repeat(shaft)} ${L.label} --`;
+    p.from === "a" ? `-- ${L.label} ${"-".repeat(shaft)}>` : `<${"-".repeat(shaft)} ${L.label} --`;
   const line = `${prefix}|${paint(arrow)}|`;
   const pieces = [cleanText(p.tags), L.note ? cleanText(`← ${L.note}`) : ""].filter(Boolean);
   const out = [line];

@@ -24,7 +24,8 @@ export interface LadderOptions {
 /** Frame → note text, several notes on one frame joined. */
 export function annotationMap(opts: LadderOptions): Map<number, string> {
   const m = new Map<number, string>();
-  for (const a of opts.annotations ?? []) m.set(a.frame, m.has(a.frame) ? `${m.get(a.frame)}; ${a.text}` : a.text);
+  for (const a of opts.annotations ?? [])
+    m.set(a.frame, m.has(a.frame) ? `${m.get(a.frame)}; ${a.text}` : a.text);
   return m;
 }
 
@@ -47,7 +48,7 @@ export function selectLadderRows(
   const maxEvidence = opts.maxEvidence ?? 6;
   const pkts = detail.packets;
   const index = new Map<number, number>();
-  pkts.forEach((p, i) => index.set(p.frame, i));
+  for (const [i, p] of pkts.entries()) index.set(p.frame, i);
 
   const found: number[] = [];
   const missing: number[] = [];
@@ -100,14 +101,24 @@ function pushGap(rows: LadderRow[], d: ConnectionDetail, from: number, to: numbe
   if (count <= 0 && !cut) return;
   const first = count > 0 ? d.packets[from + 1]!.frame : null;
   const last = count > 0 ? d.packets[to - 1]!.frame : null;
-  rows.push({ kind: "gap", count: count + (cut ? d.truncated : 0), firstFrame: first, lastFrame: last, truncated: cut });
+  rows.push({
+    kind: "gap",
+    count: count + (cut ? d.truncated : 0),
+    firstFrame: first,
+    lastFrame: last,
+    truncated: cut,
+  });
 }
 
 /** "⋮ 18 packets (frames 6–23)" wording shared by both ladders. */
 export function gapText(g: Extract<LadderRow, { kind: "gap" }>): string {
   const n = `${g.count} packet${g.count === 1 ? "" : "s"}`;
   const range =
-    g.firstFrame === null ? "" : g.firstFrame === g.lastFrame ? ` (frame ${g.firstFrame})` : ` (frames ${g.firstFrame}–${g.lastFrame})`;
+    g.firstFrame === null
+      ? ""
+      : g.firstFrame === g.lastFrame
+        ? ` (frame ${g.firstFrame})`
+        : ` (frames ${g.firstFrame}–${g.lastFrame})`;
   return g.truncated ? `⋮ ${n} of this connection${range}, some not kept in the report` : `⋮ ${n}${range}`;
 }
 
@@ -119,6 +130,7 @@ export function ladderNotes(sel: LadderSelection): string[] {
     const shown = sel.missing.slice(0, 8).join(", ") + (sel.missing.length > 8 ? ", …" : "");
     notes.push(`Evidence frame(s) ${shown} belong to another connection or were not kept in the report.`);
   }
-  if (sel.unplaced > 0) notes.push(`${sel.unplaced} packet(s) of this connection were not kept in the report.`);
+  if (sel.unplaced > 0)
+    notes.push(`${sel.unplaced} packet(s) of this connection were not kept in the report.`);
   return notes;
 }

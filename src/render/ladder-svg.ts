@@ -15,8 +15,15 @@ import {
   ladderNotes,
   selectLadderRows,
 } from "./ladder-rows.js";
-import { FAINT, INK, KIND_COLOR, KIND_NAME, MONO, MUTED, SANS } from "./palette.js";
-import { culpritSide, formatDuration, formatEpoch, hasAckFlag, type PacketKind, packetKind } from "./report-common.js";
+import { INK, KIND_COLOR, KIND_NAME, MONO, MUTED, SANS } from "./palette.js";
+import {
+  culpritSide,
+  formatDuration,
+  formatEpoch,
+  hasAckFlag,
+  type PacketKind,
+  packetKind,
+} from "./report-common.js";
 
 export interface SvgLadderOptions extends LadderOptions {
   culprit?: string | null;
@@ -39,7 +46,11 @@ export function svgPacketLabel(p: PacketView): string {
   return `[${p.flags || "<None>"}] Seq=${p.seq} (abs ${p.seqRaw})${ack} Win=${p.win} Len=${p.len}`;
 }
 
-export function renderLadderSvg(detail: ConnectionDetail, frames: number[], opts: SvgLadderOptions = {}): string {
+export function renderLadderSvg(
+  detail: ConnectionDetail,
+  frames: number[],
+  opts: SvgLadderOptions = {},
+): string {
   const sel = selectLadderRows(detail, frames, opts);
   const packets = sel.rows.flatMap((r) => (r.kind === "packet" ? [r.p] : []));
   const maxLabel = Math.max(30, ...packets.map((p) => cleanText(svgPacketLabel(p)).length));
@@ -49,8 +60,13 @@ export function renderLadderSvg(detail: ConnectionDetail, frames: number[], opts
   const width = xb + 90;
   const t0 = detail.packets[0];
   // Where time 0 is in wall-clock terms: vendors correlate with their device logs by it.
-  const notes = [...(t0 ? [`Time 0 = ${formatEpoch(t0.ts - t0.rel)}, the connection's first packet.`] : []), ...ladderNotes(sel)];
-  const kinds = [...new Set(sel.rows.flatMap((r) => (r.kind === "packet" && r.evidence ? [packetKind(r.p)] : [])))];
+  const notes = [
+    ...(t0 ? [`Time 0 = ${formatEpoch(t0.ts - t0.rel)}, the connection's first packet.`] : []),
+    ...ladderNotes(sel),
+  ];
+  const kinds = [
+    ...new Set(sel.rows.flatMap((r) => (r.kind === "packet" && r.evidence ? [packetKind(r.p)] : []))),
+  ];
   const bodyH = sel.rows.reduce((h, r) => h + (r.kind === "packet" ? ROW_H : GAP_H), 0);
   const legendY = HEAD_H + bodyH + 24;
   const height = legendY + (kinds.length ? 24 : 0) + notes.length * 18 + 12;
@@ -77,7 +93,9 @@ export function renderLadderSvg(detail: ConnectionDetail, frames: number[], opts
   }
   if (kinds.length) out.push(legend(kinds, legendY));
   notes.forEach((n, i) => {
-    out.push(`<text x="16" y="${legendY + (kinds.length ? 24 : 0) + i * 18 + 6}" fill="${MUTED}" font-style="italic">${esc(n)}</text>`);
+    out.push(
+      `<text x="16" y="${legendY + (kinds.length ? 24 : 0) + i * 18 + 6}" fill="${MUTED}" font-style="italic">${esc(n)}</text>`,
+    );
   });
   out.push("</svg>");
   return out.join("\n");
@@ -116,7 +134,13 @@ function lifeline(x: number, y1: number, y2: number): string {
   return `<line x1="${x}" y1="${y1}" x2="${x}" y2="${y2}" stroke="#9ca3af" stroke-width="2"/>`;
 }
 
-function gapRow(g: Extract<LadderRow, { kind: "gap" }>, y: number, xa: number, xb: number, width: number): string[] {
+function gapRow(
+  g: Extract<LadderRow, { kind: "gap" }>,
+  y: number,
+  xa: number,
+  xb: number,
+  width: number,
+): string[] {
   const mid = y + GAP_H / 2;
   return [
     // White-out the solid lifeline and draw it dotted: the packets in between are not shown.
@@ -149,7 +173,9 @@ function packetRow(
   const tip = `Frame ${p.frame} · ${formatEpoch(p.ts)} · +${p.rel.toFixed(6)} s · ${sender} · ${svgPacketLabel(p)}${p.tags ? ` · ${p.tags}` : ""}`;
   const out = [`<g class="pkt${hot ? " evidence" : ""}" data-frame="${p.frame}"><title>${esc(tip)}</title>`];
   if (hot) {
-    out.push(`<rect x="4" y="${y + 2}" width="${width - 8}" height="${ROW_H - 4}" rx="4" fill="${color}" fill-opacity="0.09"/>`);
+    out.push(
+      `<rect x="4" y="${y + 2}" width="${width - 8}" height="${ROW_H - 4}" rx="4" fill="${color}" fill-opacity="0.09"/>`,
+    );
     out.push(`<rect x="4" y="${y + 2}" width="4" height="${ROW_H - 4}" rx="2" fill="${color}"/>`);
   }
   const fw = hot ? ' font-weight="700"' : "";
@@ -164,8 +190,12 @@ function packetRow(
     `<text x="${(xa + xb) / 2}" y="${ay - 6}" text-anchor="middle" font-family="${MONO}" font-size="11.5" fill="${hot ? INK : "#4b5563"}"${fw}>${esc(svgPacketLabel(p))}</text>`,
   );
   if (p.tags || note) {
-    const n = note ? `<tspan fill="${INK}" font-style="italic" font-weight="600">${p.tags ? "  ·  " : ""}◀ ${esc(note)}</tspan>` : "";
-    out.push(`<text x="${(xa + xb) / 2}" y="${ay + 13}" text-anchor="middle" font-size="10.5" fill="${color}"${fw}>${esc(p.tags)}${n}</text>`);
+    const n = note
+      ? `<tspan fill="${INK}" font-style="italic" font-weight="600">${p.tags ? "  ·  " : ""}◀ ${esc(note)}</tspan>`
+      : "";
+    out.push(
+      `<text x="${(xa + xb) / 2}" y="${ay + 13}" text-anchor="middle" font-size="10.5" fill="${color}"${fw}>${esc(p.tags)}${n}</text>`,
+    );
   }
   out.push("</g>");
   return out.filter(Boolean);
@@ -173,7 +203,9 @@ function packetRow(
 
 function legend(kinds: PacketKind[], y: number): string {
   let x = 16;
-  const parts = [`<g class="legend"><text x="${x}" y="${y + 4}" fill="${MUTED}" font-size="11">Highlighted evidence:</text>`];
+  const parts = [
+    `<g class="legend"><text x="${x}" y="${y + 4}" fill="${MUTED}" font-size="11">Highlighted evidence:</text>`,
+  ];
   x += 130;
   for (const k of kinds) {
     const name = KIND_NAME[k];

@@ -8,8 +8,10 @@ import type { PacketKind } from "./report-common.js";
 export const INK = "#1f2937";
 export const MUTED = "#6b7280";
 export const FAINT = "#d1d5db";
-export const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
-export const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif";
+export const MONO =
+  "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
+export const SANS =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif";
 
 export const KIND_COLOR: Record<PacketKind, string> = {
   rst: "#c62828",
@@ -37,4 +39,9 @@ export const KIND_NAME: Record<PacketKind, string> = {
   ack: "acknowledgement",
 };
 
-export const SEVERITY_COLOR = { error: "#b42318", warning: "#b54708", info: "#175cd3", ok: "#067647" } as const;
+export const SEVERITY_COLOR = {
+  error: "#b42318",
+  warning: "#b54708",
+  info: "#175cd3",
+  ok: "#067647",
+} as const;

@@ -140,7 +140,8 @@ export function packetKind(p: PacketView): PacketKind {
   if (tags.includes("zerowindow") || tags.includes("zero window")) return "zerowin";
   if (tags.includes("retransmission")) return "retrans";
   if (tags.includes("dup ack")) return "dupack";
-  if (tags.includes("unseen") || tags.includes("not captured") || tags.includes("out-of-order")) return "anomaly";
+  if (tags.includes("unseen") || tags.includes("not captured") || tags.includes("out-of-order"))
+    return "anomaly";
   if (tags.includes("window update")) return "winupdate";
   if (/\bSYN\b/.test(flags)) return "syn";
   if (/\bFIN\b/.test(flags)) return "fin";
@@ -188,13 +189,21 @@ export function formatEpoch(ts: number): string {
   return `${formatUtc(sec, Math.min(nsec, 999_999_999), 6)} UTC`;
 }
 
-/** Greedy word wrap of one paragraph (existing newlines start new lines). Words longer than width stay whole. */
+/** Length as the terminal shows it: colour codes take no columns. */
+export function visibleLength(s: string): number {
+  return s.replace(/\x1b\[[0-9;]*m/g, "").length;
+}
+
+/**
+ * Greedy word wrap (existing newlines start new lines). Words longer than width stay whole. Colour
+ * codes may be in the text: they stay attached to their words and are not counted.
+ */
 export function wrapText(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split("\n")) {
     let line = "";
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width) {
+    for (const word of para.split(/[ \t]+/).filter(Boolean)) {
+      if (line && visibleLength(line) + 1 + visibleLength(word) > width) {
         out.push(line);
         line = word;
       } else line = line ? `${line} ${word}` : word;
@@ -219,9 +228,15 @@ export function severityCounts(findings: readonly Finding[]): string {
 }
 
 /** The connections worth a table row: those with findings first, then the busiest; capped. */
-export function tableConnections(r: DiagnosisReport, max: number): { rows: DiagnosisReport["connections"]; omitted: number } {
+export function tableConnections(
+  r: DiagnosisReport,
+  max: number,
+): { rows: DiagnosisReport["connections"]; omitted: number } {
   const sorted = [...r.connections].sort(
-    (x, y) => (y.findings.length > 0 ? 1 : 0) - (x.findings.length > 0 ? 1 : 0) || y.packets - x.packets || x.uid - y.uid,
+    (x, y) =>
+      (y.findings.length > 0 ? 1 : 0) - (x.findings.length > 0 ? 1 : 0) ||
+      y.packets - x.packets ||
+      x.uid - y.uid,
   );
   const rows = sorted.slice(0, max).sort((x, y) => x.startTs - y.startTs || x.uid - y.uid);
   return { rows, omitted: Math.max(0, sorted.length - max) };

@@ -49,7 +49,8 @@ export function renderReportHtml(r: DiagnosisReport, opts: HtmlReportOptions = {
   const maxDiagrams = opts.maxDiagrams ?? 25;
   const graphed = new Map<number, number>();
   const body: string[] = [verdictBanner(r, findings)];
-  findings.slice(0, maxDiagrams).forEach((f, i) => body.push(findingCard(r, f, i, findings.length, graphed)));
+  for (const [i, f] of findings.slice(0, maxDiagrams).entries())
+    body.push(findingCard(r, f, i, findings.length, graphed));
   if (findings.length > maxDiagrams) body.push(moreFindings(findings.slice(maxDiagrams), maxDiagrams));
   if (findings.length === 0) body.push(healthyCard(r));
   body.push(connectionsCard(r, opts.maxConnections ?? 200), checkedCard(r), captureCard(r));
@@ -101,17 +102,29 @@ ${list}
 </section>`;
 }
 
-function findingCard(r: DiagnosisReport, f: Finding, i: number, n: number, graphed: Map<number, number>): string {
+function findingCard(
+  r: DiagnosisReport,
+  f: Finding,
+  i: number,
+  n: number,
+  graphed: Map<number, number>,
+): string {
   const detail = detailForFinding(r, f);
   const filter = wiresharkFilter(f);
   const role = culpritRole(f);
-  const who = f.culprit ? `<span class="${role.blame ? "culprit" : "mono"}">${e(f.culprit)}</span>` : "cannot be told from this capture";
+  const who = f.culprit
+    ? `<span class="${role.blame ? "culprit" : "mono"}">${e(f.culprit)}</span>`
+    : "cannot be told from this capture";
   const facts: [string, string][] = [[role.label, who]];
   if (f.stream !== null) {
     facts.push(["Connection", `stream ${f.stream}${detail ? `: ${e(detail.a)} → ${e(detail.b)}` : ""}`]);
   }
   facts.push(["Evidence frames", e(framesText(f, 40))], ["Confidence", e(f.confidence)]);
-  if (filter) facts.push(["In Wireshark", `<code>${e(filter)}</code> <span class="hint">paste into the display filter bar</span>`]);
+  if (filter)
+    facts.push([
+      "In Wireshark",
+      `<code>${e(filter)}</code> <span class="hint">paste into the display filter bar</span>`,
+    ]);
   const parts = [
     `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
     `<header><span class="badge">${e(f.severity.toUpperCase())}</span><h2>${e(FINDING_TITLES[f.id] ?? f.id)}</h2><code class="id">${e(f.id)}</code><span class="count">${i + 1} of ${n}</span></header>`,
@@ -120,7 +133,9 @@ function findingCard(r: DiagnosisReport, f: Finding, i: number, n: number, graph
     `<div class="explain"><section class="meaning"><h3>What this means</h3><p>${e(f.explanation)}</p></section><section class="next"><h3>What to do next</h3><p>${e(f.next)}</p></section></div>`,
   ];
   if (!detail) {
-    parts.push(`<p class="hint">The report holds no packets for this finding's connection, so there is no diagram.</p>`);
+    parts.push(
+      `<p class="hint">The report holds no packets for this finding's connection, so there is no diagram.</p>`,
+    );
   } else {
     const frames = flatFrames(f);
     parts.push(
@@ -129,9 +144,13 @@ function findingCard(r: DiagnosisReport, f: Finding, i: number, n: number, graph
     );
     const seen = graphed.get(detail.stream);
     if (seen !== undefined) {
-      parts.push(`<p class="hint">The time-sequence graph of this connection is shown under <a href="#finding-${seen}">finding ${seen}</a>.</p>`);
+      parts.push(
+        `<p class="hint">The time-sequence graph of this connection is shown under <a href="#finding-${seen}">finding ${seen}</a>.</p>`,
+      );
     } else if (!detail.packets.some((p) => p.len > 0)) {
-      parts.push(`<p class="hint">This connection never carried any data, so there is no time-sequence graph: the packets above are the whole story.</p>`);
+      parts.push(
+        `<p class="hint">This connection never carried any data, so there is no time-sequence graph: the packets above are the whole story.</p>`,
+      );
     } else {
       graphed.set(detail.stream, i + 1);
       parts.push(
@@ -147,7 +166,10 @@ function findingCard(r: DiagnosisReport, f: Finding, i: number, n: number, graph
   if (factRows.length) {
     parts.push(
       `<details><summary>The numbers behind this finding</summary><table><tbody>${factRows
-        .map(([k, v]) => `<tr><th>${e(k)}</th><td class="mono">${e(Array.isArray(v) ? v.join(", ") : String(v))}</td></tr>`)
+        .map(
+          ([k, v]) =>
+            `<tr><th>${e(k)}</th><td class="mono">${e(Array.isArray(v) ? v.join(", ") : String(v))}</td></tr>`,
+        )
         .join("")}</tbody></table></details>`,
     );
   }
@@ -174,14 +196,18 @@ function healthyCard(r: DiagnosisReport): string {
 function connectionsCard(r: DiagnosisReport, max: number): string {
   const { rows, omitted } = tableConnections(r, max);
   const head = `<h2>Connections (${r.connections.length})</h2>`;
-  if (rows.length === 0) return `<section class="card">${head}<p>No TCP connections in this capture.</p></section>`;
+  if (rows.length === 0)
+    return `<section class="card">${head}<p>No TCP connections in this capture.</p></section>`;
   const tr = rows
     .map(
       (x) =>
         `<tr${x.findings.length ? ' class="has-findings"' : ""}><td class="num">${x.stream ?? "-"}</td><td class="mono">${e(x.client)}</td><td class="mono">${e(x.server)}</td><td class="num">${e(formatDuration(x.durationSec))}</td><td class="num">${x.packets}</td><td class="num">${e(formatBytes(x.bytesClientToServer))}</td><td class="num">${e(formatBytes(x.bytesServerToClient))}</td><td class="num">${x.retransmissions || "-"}</td><td class="num">${x.zeroWindowSec > 0 ? e(formatDuration(x.zeroWindowSec)) : "-"}</td><td>${e(x.close)}</td><td>${x.findings.map((id) => `<code>${e(id)}</code>`).join(" ") || "-"}</td></tr>`,
     )
     .join("\n");
-  const more = omitted > 0 ? `<p class="hint">… and ${e(plural(omitted, "more connection"))} without findings (see the JSON output).</p>` : "";
+  const more =
+    omitted > 0
+      ? `<p class="hint">… and ${e(plural(omitted, "more connection"))} without findings (see the JSON output).</p>`
+      : "";
   return `<section class="card">${head}<p class="hint">Sent = bytes from client to server; received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead><tr><th class="num">#</th><th>client</th><th>server</th><th class="num">duration</th><th class="num">packets</th><th class="num">sent</th><th class="num">received</th><th class="num">retrans.</th><th class="num">zero window</th><th>close</th><th>findings</th></tr></thead><tbody>${tr}</tbody></table></div>${more}</section>`;
 }
 

@@ -27,20 +27,24 @@ import { vantageText, wiresharkFilter } from "./report-text.js";
 
 /** Escapes Markdown and HTML syntax in running text; newlines become spaces (one cell, one line). */
 export function mdText(s: string): string {
-  return cleanText(s)
-    .replace(/[\r\n]+/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    // Only at the start of a line do these begin a heading, list or quote.
-    .replace(/^(\s*)([#+=-])/, "$1\\$2")
-    .replace(/^(\s*\d+)([.)])/, "$1\\$2");
+  return (
+    cleanText(s)
+      .replace(/[\r\n]+/g, " ")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      // Only at the start of a line do these begin a heading, list or quote.
+      .replace(/^(\s*)([#+=-])/, "$1\\$2")
+      .replace(/^(\s*\d+)([.)])/, "$1\\$2")
+  );
 }
 
 /** A code span that survives backticks in its content (CommonMark: a longer delimiter run). */
 export function mdCode(s: string): string {
-  const text = cleanText(s).replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+  const text = cleanText(s)
+    .replace(/[\r\n]+/g, " ")
+    .replace(/\|/g, "\\|");
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const tick = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
@@ -75,10 +79,13 @@ export function renderReportMarkdown(r: DiagnosisReport, opts: MarkdownOptions =
   const findings = problemFindings(r);
   out.push(findings.length ? `**Findings:** ${severityCounts(findings)}` : "**Findings:** none", "");
 
-  findings.forEach((f, i) => out.push(...findingBlock(r, f, i)));
+  for (const [i, f] of findings.entries()) out.push(...findingBlock(r, f, i));
   if (findings.length === 0) {
     const healthy = r.findings.find((f) => f.id === "healthy");
-    if (healthy) out.push(...[healthy.summary, healthy.explanation, healthy.next].filter(Boolean).map((s) => `${mdText(s)}\n`));
+    if (healthy)
+      out.push(
+        ...[healthy.summary, healthy.explanation, healthy.next].filter(Boolean).map((s) => `${mdText(s)}\n`),
+      );
   }
 
   out.push(...connectionsTable(r, opts.maxConnections ?? 30));
@@ -89,17 +96,25 @@ export function renderReportMarkdown(r: DiagnosisReport, opts: MarkdownOptions =
     for (const p of cap.problems) out.push(`- ${mdText(p)}`);
     out.push("");
   }
-  out.push(`<sub>Report by ${mdText(r.tool.name)} ${mdText(r.tool.version)} (format v${r.version}).</sub>`, "");
+  out.push(
+    `<sub>Report by ${mdText(r.tool.name)} ${mdText(r.tool.version)} (format v${r.version}).</sub>`,
+    "",
+  );
   return out.join("\n");
 }
 
 function findingBlock(r: DiagnosisReport, f: Finding, i: number): string[] {
   const out: string[] = [];
-  out.push(`## ${i + 1}. ${f.severity.toUpperCase()}: ${mdText(FINDING_TITLES[f.id] ?? f.id)} (${mdCode(f.id)})`, "");
+  out.push(
+    `## ${i + 1}. ${f.severity.toUpperCase()}: ${mdText(FINDING_TITLES[f.id] ?? f.id)} (${mdCode(f.id)})`,
+    "",
+  );
   const detail = detailForFinding(r, f);
   out.push("| | |", "|---|---|");
   const role = culpritRole(f);
-  out.push(`| ${role.label} | ${f.culprit ? `**${mdText(f.culprit)}**` : "cannot be told from this capture"} |`);
+  out.push(
+    `| ${role.label} | ${f.culprit ? `**${mdText(f.culprit)}**` : "cannot be told from this capture"} |`,
+  );
   if (f.stream !== null) {
     const ends = detail ? `: ${mdText(detail.a)} → ${mdText(detail.b)}` : "";
     out.push(`| Connection | stream ${f.stream}${ends} |`);
@@ -112,8 +127,21 @@ function findingBlock(r: DiagnosisReport, f: Finding, i: number): string[] {
   if (f.explanation) out.push(`**What this means.** ${mdText(f.explanation)}`, "");
   if (f.next) out.push(`**What to do next.** ${mdText(f.next)}`, "");
   if (detail) {
-    out.push("The packets (`>>` marks the evidence; time in seconds since the connection's first packet):", "");
-    out.push(mdFence(renderLadderAscii(detail, flatFrames(f), { color: false, width: 110, culprit: role.blame, annotations: f.annotations })), "");
+    out.push(
+      "The packets (`>>` marks the evidence; time in seconds since the connection's first packet):",
+      "",
+    );
+    out.push(
+      mdFence(
+        renderLadderAscii(detail, flatFrames(f), {
+          color: false,
+          width: 110,
+          culprit: role.blame,
+          annotations: f.annotations,
+        }),
+      ),
+      "",
+    );
   }
   return out;
 }
@@ -122,7 +150,9 @@ function connectionsTable(r: DiagnosisReport, max: number): string[] {
   const { rows, omitted } = tableConnections(r, max);
   const out = [`## Connections (${r.connections.length})`, ""];
   if (rows.length === 0) return [...out, "No TCP connections in this capture.", ""];
-  out.push("| # | client | server | duration | packets | sent | received | retrans | zero window | close | findings |");
+  out.push(
+    "| # | client | server | duration | packets | sent | received | retrans | zero window | close | findings |",
+  );
   out.push("|--:|---|---|--:|--:|--:|--:|--:|--:|---|---|");
   for (const x of rows) {
     const cells = [

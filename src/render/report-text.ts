@@ -88,7 +88,9 @@ function verdictLines(r: DiagnosisReport, c: Colors, width: number): string[] {
   lines.push(c.dim(`${" ".repeat(badge.length + 2)}${facts.join(" · ")}`));
   const problems = problemFindings(r);
   if (problems.length > 0) {
-    lines.push(`${" ".repeat(badge.length + 2)}${plural(problems.length, "finding")}: ${severityCounts(problems)}`);
+    lines.push(
+      `${" ".repeat(badge.length + 2)}${plural(problems.length, "finding")}: ${severityCounts(problems)}`,
+    );
   }
   return lines;
 }
@@ -99,21 +101,35 @@ const SEVERITY_PAINT: Record<Finding["severity"], (c: Colors, s: string) => stri
   info: (c, s) => c.bold(c.blue(s)),
 };
 
-function findingLines(r: DiagnosisReport, f: Finding, i: number, n: number, c: Colors, width: number): string[] {
+function findingLines(
+  r: DiagnosisReport,
+  f: Finding,
+  i: number,
+  n: number,
+  c: Colors,
+  width: number,
+): string[] {
   const lines: string[] = [];
   const sev = SEVERITY_PAINT[f.severity](c, f.severity.toUpperCase());
-  lines.push(`${c.dim(`${i + 1}/${n}`)}  ${sev}  ${c.bold(FINDING_TITLES[f.id] ?? f.id)}  ${c.dim(`(${f.id})`)}`);
+  lines.push(
+    `${c.dim(`${i + 1}/${n}`)}  ${sev}  ${c.bold(FINDING_TITLES[f.id] ?? f.id)}  ${c.dim(`(${f.id})`)}`,
+  );
   const detail = detailForFinding(r, f);
   const field = (k: string, v: string): string[] => hanging(`  ${c.dim(k.padEnd(14))}`, v, width, 16);
   const role = culpritRole(f);
-  lines.push(...field(role.label, f.culprit ? c.bold(cleanText(f.culprit)) : "cannot be told from this capture"));
+  lines.push(
+    ...field(role.label, f.culprit ? c.bold(cleanText(f.culprit)) : "cannot be told from this capture"),
+  );
   if (f.stream !== null) {
     const ends = detail ? `: ${cleanText(detail.a)} → ${cleanText(detail.b)}` : "";
     lines.push(...field("Connection", `stream ${f.stream}${ends}`));
   }
-  lines.push(...field("Evidence", `frames ${cleanText(framesText(f))}  ${c.dim(`(confidence: ${f.confidence})`)}`));
+  lines.push(
+    ...field("Evidence", `frames ${cleanText(framesText(f))}  ${c.dim(`(confidence: ${f.confidence})`)}`),
+  );
   const filter = wiresharkFilter(f);
-  if (filter) lines.push(...field("In Wireshark", `${c.cyan(filter)}  ${c.dim("(paste as display filter)")}`));
+  if (filter)
+    lines.push(...field("In Wireshark", `${c.cyan(filter)}  ${c.dim("(paste as display filter)")}`));
   lines.push("");
   lines.push(...wrapText(cleanText(f.summary), width - 2).map((l) => `  ${c.bold(l)}`));
   for (const [title, body] of [
@@ -125,9 +141,19 @@ function findingLines(r: DiagnosisReport, f: Finding, i: number, n: number, c: C
     lines.push(...wrapText(cleanText(body), width - 4).map((l) => `    ${l}`));
   }
   if (detail) {
-    lines.push("", `  ${c.underline("The packets")} ${c.dim("(>> marks the evidence; time is since the connection's first packet)")}`, "");
     lines.push(
-      renderLadderAscii(detail, flatFrames(f), { color: c.isColorSupported, width, culprit: role.blame, indent: "  ", annotations: f.annotations }),
+      "",
+      `  ${c.underline("The packets")} ${c.dim("(>> marks the evidence; time is since the connection's first packet)")}`,
+      "",
+    );
+    lines.push(
+      renderLadderAscii(detail, flatFrames(f), {
+        color: c.isColorSupported,
+        width,
+        culprit: role.blame,
+        indent: "  ",
+        annotations: f.annotations,
+      }),
     );
   }
   return lines;
@@ -150,15 +176,15 @@ function connectionLines(r: DiagnosisReport, c: Colors, width: number, max: numb
   const { rows, omitted } = tableConnections(r, max);
   const lines = [c.bold(`Connections (${r.connections.length})`)];
   if (rows.length === 0) return [...lines, "  No TCP connections in this capture."];
-  const head = ["#", "client", "server", "duration", "pkts", "sent", "received", "retrans", "zero win", "close"];
+  const head = ["#", "client", "server", "duration", "pkts", "bytes →/←", "retrans", "zero win", "close"];
   const body = rows.map((x) => connectionCells(x));
   // Columns that say "-" on every row carry no information: drop them to keep within the width.
-  const keep = head.map((_, k) => k < 7 || k === 9 || body.some((b) => b[k] !== "-"));
+  const keep = head.map((_, k) => k < 6 || k === 8 || body.some((b) => b[k] !== "-"));
   const pick = (cells: string[]): string[] => cells.filter((_, k) => keep[k]);
   const cols = pick(head);
   const cells = body.map(pick);
   const widths = cols.map((h, k) => Math.max(h.length, ...cells.map((b) => b[k]!.length)));
-  const right = new Set(["#", "duration", "pkts", "sent", "received", "retrans", "zero win"]);
+  const right = new Set(["#", "duration", "pkts", "bytes →/←", "retrans", "zero win"]);
   // The last column (close) takes what width is left; it is words, so it can be cut with an ellipsis.
   const fixed = widths.slice(0, -1).reduce((s, w) => s + w + 2, 2);
   widths[widths.length - 1] = Math.max(6, Math.min(widths.at(-1)!, width - fixed));
@@ -176,11 +202,14 @@ function connectionLines(r: DiagnosisReport, c: Colors, width: number, max: numb
     lines.push(found.length > 0 ? c.bold(fmt(row)) : fmt(row));
     if (found.length > 0) {
       const indent = " ".repeat(2 + widths[0]! + 2);
-      lines.push(...hanging(`${indent}${c.dim("↳ ")}`, cleanText(found.join(", ")), width, indent.length + 2));
+      lines.push(
+        ...hanging(`${indent}${c.dim("↳ ")}`, cleanText(found.join(", ")), width, indent.length + 2),
+      );
     }
   }
-  if (omitted > 0) lines.push(c.dim(`  … and ${plural(omitted, "more connection")} without findings (see --json).`));
-  lines.push(c.dim("  sent = bytes from client to server; received = server to client."));
+  if (omitted > 0)
+    lines.push(c.dim(`  … and ${plural(omitted, "more connection")} without findings (see --json).`));
+  lines.push(c.dim("  bytes →/← = payload sent client → server / server → client."));
   return lines;
 }
 
@@ -191,8 +220,7 @@ function connectionCells(x: ConnectionRow): string[] {
     cleanText(x.server),
     formatDuration(x.durationSec),
     String(x.packets),
-    formatBytes(x.bytesClientToServer),
-    formatBytes(x.bytesServerToClient),
+    `${formatBytes(x.bytesClientToServer)} / ${formatBytes(x.bytesServerToClient)}`,
     x.retransmissions ? String(x.retransmissions) : "-",
     x.zeroWindowSec > 0 ? formatDuration(x.zeroWindowSec) : "-",
     cleanText(x.close),

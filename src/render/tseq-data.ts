@@ -120,7 +120,11 @@ export function tseqSeries(d: ConnectionDetail, sender: "a" | "b", maxMarks = 30
   }
   if (zeroSince !== null) zeroSpans.push({ t0: zeroSince, t1: tMax });
 
-  const yTop = Math.max(dataHi, maxOf(acks, (a) => a.y), 1);
+  const yTop = Math.max(
+    dataHi,
+    maxOf(acks, (a) => a.y),
+    1,
+  );
   const edgeTop = maxOf(edge, (e) => e.y);
   // Keep the data readable: a window far larger than what was sent is drawn cut at the top.
   const yMax = edgeTop <= yTop * 1.5 ? Math.max(yTop, edgeTop) : yTop * 1.5;
@@ -129,7 +133,20 @@ export function tseqSeries(d: ConnectionDetail, sender: "a" | "b", maxMarks = 30
   const buckets = Math.max(50, Math.floor(maxMarks / 2));
   const decimated = segs.length > maxMarks;
   const segments = decimated
-    ? [...mergeSegments(segs.filter((s) => !s.retrans), buckets, tMin, tMax), ...mergeSegments(segs.filter((s) => s.retrans), buckets / 2, tMin, tMax)]
+    ? [
+        ...mergeSegments(
+          segs.filter((s) => !s.retrans),
+          buckets,
+          tMin,
+          tMax,
+        ),
+        ...mergeSegments(
+          segs.filter((s) => s.retrans),
+          buckets / 2,
+          tMin,
+          tMax,
+        ),
+      ]
     : segs;
   return {
     sender,

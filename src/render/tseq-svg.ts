@@ -39,7 +39,8 @@ export function renderTseqSvg(detail: ConnectionDetail, opts: TseqOptions = {}):
   const pw = width - M.left - M.right;
   const ph = height - M.top - M.bottom;
   const x = (t: number): number => M.left + ((t - s.tMin) / (s.tMax - s.tMin)) * pw;
-  const y = (v: number): number => M.top + ph - ((Math.min(v, s.yMax) - s.yMin) / (s.yMax - s.yMin || 1)) * ph;
+  const y = (v: number): number =>
+    M.top + ph - ((Math.min(v, s.yMax) - s.yMin) / (s.yMax - s.yMin || 1)) * ph;
   const f1 = (n: number): string => n.toFixed(1);
 
   const out: string[] = [
@@ -51,7 +52,9 @@ export function renderTseqSvg(detail: ConnectionDetail, opts: TseqOptions = {}):
   ];
   for (const z of s.zeroSpans) {
     const x0 = x(z.t0);
-    out.push(`<rect x="${f1(x0)}" y="${M.top}" width="${f1(Math.max(2, x(z.t1) - x0))}" height="${ph}" fill="${KIND_COLOR.zerowin}" fill-opacity="0.10"/>`);
+    out.push(
+      `<rect x="${f1(x0)}" y="${M.top}" width="${f1(Math.max(2, x(z.t1) - x0))}" height="${ph}" fill="${KIND_COLOR.zerowin}" fill-opacity="0.10"/>`,
+    );
   }
   out.push(...axes(s, x, y, pw, ph));
 
@@ -77,7 +80,8 @@ export function renderTseqSvg(detail: ConnectionDetail, opts: TseqOptions = {}):
       rtx.push(`<path d="${d}" stroke="${col}" stroke-width="2.5"/>`, diamond(+xx, y1 - 5, 4, col));
     } else bars.push(d);
   }
-  if (bars.length) out.push(`<path class="segments" d="${bars.join("")}" stroke="${INK}" stroke-width="1.3" fill="none"/>`);
+  if (bars.length)
+    out.push(`<path class="segments" d="${bars.join("")}" stroke="${INK}" stroke-width="1.3" fill="none"/>`);
   out.push(...rtx);
   for (const m of s.marks) out.push(markShape(m, x(m.t), y(m.y), x(m.t) > width - M.right - 40));
 
@@ -103,11 +107,18 @@ export function niceTicks(lo: number, hi: number, n: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
-function axes(s: TseqSeries, x: (t: number) => number, y: (v: number) => number, pw: number, ph: number): string[] {
+function axes(
+  s: TseqSeries,
+  x: (t: number) => number,
+  y: (v: number) => number,
+  pw: number,
+  ph: number,
+): string[] {
   const out: string[] = [];
   const bottom = M.top + ph;
   const tSpan = s.tMax - s.tMin;
@@ -136,7 +147,13 @@ function axes(s: TseqSeries, x: (t: number) => number, y: (v: number) => number,
   return out;
 }
 
-function stepPath(pts: { t: number; y: number }[], x: (t: number) => number, y: (v: number) => number, color: string, dash: string): string {
+function stepPath(
+  pts: { t: number; y: number }[],
+  x: (t: number) => number,
+  y: (v: number) => number,
+  color: string,
+  dash: string,
+): string {
   if (pts.length === 0) return "";
   let d = `M${x(pts[0]!.t).toFixed(1)} ${y(pts[0]!.y).toFixed(1)}`;
   for (const p of pts.slice(1)) d += `H${x(p.t).toFixed(1)}V${y(p.y).toFixed(1)}`;
@@ -173,7 +190,12 @@ function markShape(m: Mark, cx: number, cy: number, flip: boolean): string {
 }
 
 /** A ring around each highlighted frame's mark, wherever that frame is drawn. */
-function highlightRings(s: TseqSeries, hl: Set<number>, x: (t: number) => number, y: (v: number) => number): string[] {
+function highlightRings(
+  s: TseqSeries,
+  hl: Set<number>,
+  x: (t: number) => number,
+  y: (v: number) => number,
+): string[] {
   const pos = new Map<number, [number, number]>();
   for (const g of s.segments) if (hl.has(g.frame)) pos.set(g.frame, [x(g.t), (y(g.lo) + y(g.hi)) / 2]);
   for (const m of s.marks) if (hl.has(m.frame) && !pos.has(m.frame)) pos.set(m.frame, [x(m.t), y(m.y)]);
@@ -188,16 +210,36 @@ function legend(s: TseqSeries, width: number, height: number): string[] {
   const items: [string, string][] = [
     [`<path d="M0 -6V6M-2 -6h4M-2 6h4" stroke="${INK}" stroke-width="1.5"/>`, "data segment"],
     [`<path d="M-8 3H0V-3H8" fill="none" stroke="${ACK_COLOR}" stroke-width="1.6"/>`, "ACKed so far"],
-    [`<path d="M-8 0H8" stroke="${WIN_COLOR}" stroke-width="1.6" stroke-dasharray="5 3"/>`, "window edge (Ack+Win)"],
+    [
+      `<path d="M-8 0H8" stroke="${WIN_COLOR}" stroke-width="1.6" stroke-dasharray="5 3"/>`,
+      "window edge (Ack+Win)",
+    ],
   ];
-  if (s.segments.some((g) => g.retrans)) items.push([diamond(0, -1, 4, KIND_COLOR.retrans), "retransmission"]);
+  if (s.segments.some((g) => g.retrans))
+    items.push([diamond(0, -1, 4, KIND_COLOR.retrans), "retransmission"]);
   if (s.zeroSpans.length || kinds.has("zerowin")) {
-    items.push([`<path d="M-5 -5h10l-5 8z" fill="${KIND_COLOR.zerowin}"/>`, "zero window (shaded while it lasts)"]);
+    items.push([
+      `<path d="M-5 -5h10l-5 8z" fill="${KIND_COLOR.zerowin}"/>`,
+      "zero window (shaded while it lasts)",
+    ]);
   }
-  if (kinds.has("probe")) items.push([`<rect x="-3" y="-3" width="6" height="6" fill="${KIND_COLOR.zerowin}" fill-opacity="0.6"/>`, "window probe"]);
-  if (kinds.has("dupack")) items.push([`<path d="M-3 -3l6 6m0 -6l-6 6" stroke="${KIND_COLOR.dupack}" stroke-width="1.6"/>`, "duplicate ACK"]);
-  if (kinds.has("rst")) items.push([`<path d="M-5 -5l10 10m0 -10l-10 10" stroke="${KIND_COLOR.rst}" stroke-width="2.4"/>`, "reset"]);
-  if (kinds.has("fin")) items.push([`<circle r="5" fill="#ffffff" stroke="${KIND_COLOR.fin}" stroke-width="2"/>`, "FIN"]);
+  if (kinds.has("probe"))
+    items.push([
+      `<rect x="-3" y="-3" width="6" height="6" fill="${KIND_COLOR.zerowin}" fill-opacity="0.6"/>`,
+      "window probe",
+    ]);
+  if (kinds.has("dupack"))
+    items.push([
+      `<path d="M-3 -3l6 6m0 -6l-6 6" stroke="${KIND_COLOR.dupack}" stroke-width="1.6"/>`,
+      "duplicate ACK",
+    ]);
+  if (kinds.has("rst"))
+    items.push([
+      `<path d="M-5 -5l10 10m0 -10l-10 10" stroke="${KIND_COLOR.rst}" stroke-width="2.4"/>`,
+      "reset",
+    ]);
+  if (kinds.has("fin"))
+    items.push([`<circle r="5" fill="#ffffff" stroke="${KIND_COLOR.fin}" stroke-width="2"/>`, "FIN"]);
   const out = [`<g class="legend" transform="translate(${M.left} ${height - 32})">`];
   let lx = 8;
   let ly = 0;
@@ -207,7 +249,9 @@ function legend(s: TseqSeries, width: number, height: number): string[] {
       lx = 8;
       ly += 18;
     }
-    out.push(`<g transform="translate(${lx.toFixed(1)} ${ly})">${shape}<text x="14" y="4" fill="${INK}">${esc(name)}</text></g>`);
+    out.push(
+      `<g transform="translate(${lx.toFixed(1)} ${ly})">${shape}<text x="14" y="4" fill="${INK}">${esc(name)}</text></g>`,
+    );
     lx += w;
   }
   out.push("</g>");

@@ -80,7 +80,8 @@ export class TcpAnalyzer {
    */
   analyze(frame: FrameRecord, pkt: DecodedPacket): void {
     const n = frame.number;
-    if (!(n > this.lastFrame)) throw new RangeError(`frame ${n} after frame ${this.lastFrame}: analyze in file order`);
+    if (!(n > this.lastFrame))
+      throw new RangeError(`frame ${n} after frame ${this.lastFrame}: analyze in file order`);
     this.lastFrame = n;
     const cols = this.cols;
     cols.maxFrame = n;
@@ -422,7 +423,8 @@ export class TcpAnalyzer {
   /** tcp.analysis.ack_rtt in ns (NaN when not shown: no acked frame, or exactly 0). */
   ackRttNs(frame: number): number {
     const ch = this.cols.chunkOf(frame);
-    if (ch === undefined || ch.acksFrame[frame & CHUNK_MASK] === 0 || !this.analysisShown(frame)) return Number.NaN;
+    if (ch === undefined || ch.acksFrame[frame & CHUNK_MASK] === 0 || !this.analysisShown(frame))
+      return Number.NaN;
     const v = ch.ackRttNs[frame & CHUNK_MASK]!;
     return v === 0 ? Number.NaN : v;
   }
@@ -447,7 +449,8 @@ export class TcpAnalyzer {
     if (ch === undefined) return Number.NaN;
     const i = frame & CHUNK_MASK;
     const f = ch.flow[i]!;
-    if (f < 0 || (ch.bits[i]! & (FrameBit.HAS_TA | FrameBit.ANALYSIS_HIDDEN)) !== FrameBit.HAS_TA) return Number.NaN;
+    if (f < 0 || (ch.bits[i]! & (FrameBit.HAS_TA | FrameBit.ANALYSIS_HIDDEN)) !== FrameBit.HAS_TA)
+      return Number.NaN;
     return this.s.firstRtt[f >> 1]!;
   }
 

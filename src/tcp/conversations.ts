@@ -50,7 +50,14 @@ export class ConversationTable {
    * (4 bytes each for IPv4, 16 for IPv6). Returns the conversation index or −1 if the key is new;
    * `dir` and `tuple` describe the packet for a following `create()`.
    */
-  lookup(d: Uint8Array, ipVersion: number, srcOff: number, dstOff: number, sport: number, dport: number): number {
+  lookup(
+    d: Uint8Array,
+    ipVersion: number,
+    srcOff: number,
+    dstOff: number,
+    sport: number,
+    dport: number,
+  ): number {
     const k = this.k;
     // Direction as Wireshark's cmp_address(src, dst): memcmp of the address bytes, then ports.
     // Canonical key: flow1's sender (dir 0) first.
@@ -70,7 +77,9 @@ export class ConversationTable {
       t1 = readWord(d, dstOff + 4);
       t2 = readWord(d, dstOff + 8);
       t3 = readWord(d, dstOff + 12);
-      if (cmp === 0) cmp = s1 === t1 ? (s2 === t2 ? (s3 === t3 ? 0 : s3 > t3 ? 1 : -1) : s2 > t2 ? 1 : -1) : s1 > t1 ? 1 : -1;
+      if (cmp === 0)
+        cmp =
+          s1 === t1 ? (s2 === t2 ? (s3 === t3 ? 0 : s3 > t3 ? 1 : -1) : s2 > t2 ? 1 : -1) : s1 > t1 ? 1 : -1;
     }
     if (cmp === 0) cmp = sport > dport ? 1 : -1;
     let ports: number;

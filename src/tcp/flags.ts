@@ -102,6 +102,7 @@ export function parseFlagNames(list: string): number {
 /** A retransmission that is neither fast nor spurious (Info shows "[TCP Retransmission]"). */
 export function isPlainRetransmission(mask: number): boolean {
   return (
-    (mask & Flag.RETRANSMISSION) !== 0 && (mask & (Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION)) === 0
+    (mask & Flag.RETRANSMISSION) !== 0 &&
+    (mask & (Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION)) === 0
   );
 }

@@ -173,7 +173,15 @@ export class ConformanceStats {
   }
 
   /** Per-flag precision, recall and support (n = occurrences in the oracle). */
-  flagStats(): { flag: string; precision: number; recall: number; n: number; tp: number; fp: number; fn: number }[] {
+  flagStats(): {
+    flag: string;
+    precision: number;
+    recall: number;
+    n: number;
+    tp: number;
+    fp: number;
+    fn: number;
+  }[] {
     const out = [];
     for (const flag of FLAG_NAMES) {
       const tp = this.tp.get(flag) ?? 0;
@@ -204,7 +212,9 @@ export class ConformanceStats {
     lines.push("column agreement:");
     for (let c = 0; c < COLUMNS.length; c++) {
       const pct = this.total === 0 ? 100 : (100 * this.agree[c]!) / this.total;
-      lines.push(`  ${COLUMNS[c]!.padEnd(18)} ${pct.toFixed(3).padStart(8)}%  (${this.agree[c]}/${this.total})`);
+      lines.push(
+        `  ${COLUMNS[c]!.padEnd(18)} ${pct.toFixed(3).padStart(8)}%  (${this.agree[c]}/${this.total})`,
+      );
     }
     lines.push("flags:");
     for (const f of this.flagStats()) {
@@ -223,12 +233,16 @@ export class ConformanceStats {
       const pf = this.perFile.find((p) => p.file === file);
       lines.push(`  ${file}: ${ms.length} of ${pf?.frames ?? "?"} frames differ`);
       for (const m of ms.slice(0, mismatchLimitPerFile)) {
-        lines.push(`    frame ${m.frame}: ${m.diffs.map(([c, a, b]) => `${c} ours=${a || "∅"} tshark=${b || "∅"}`).join("; ")}`);
+        lines.push(
+          `    frame ${m.frame}: ${m.diffs.map(([c, a, b]) => `${c} ours=${a || "∅"} tshark=${b || "∅"}`).join("; ")}`,
+        );
       }
       if (ms.length > mismatchLimitPerFile) lines.push(`    ... ${ms.length - mismatchLimitPerFile} more`);
     }
     const pct = (100 * this.frameAgreement()).toFixed(3);
-    lines.push(`${pct}% of ${this.total} single-TCP frames identical on all 13 columns (bar 99.5%); bar ${this.meetsBar() ? "met" : "NOT met"}`);
+    lines.push(
+      `${pct}% of ${this.total} single-TCP frames identical on all 13 columns (bar 99.5%); bar ${this.meetsBar() ? "met" : "NOT met"}`,
+    );
     return lines.join("\n");
   }
 }

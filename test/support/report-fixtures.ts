@@ -10,7 +10,10 @@ import type { ConnectionDetail, ConnectionRow, DiagnosisReport, PacketView } fro
 
 const U32 = 2 ** 32;
 
-function pv(p: Partial<PacketView> & Pick<PacketView, "frame" | "rel" | "from" | "flags">, t0: number): PacketView {
+function pv(
+  p: Partial<PacketView> & Pick<PacketView, "frame" | "rel" | "from" | "flags">,
+  t0: number,
+): PacketView {
   return { ts: t0 + p.rel, seq: 0, ack: 0, seqRaw: 0, ackRaw: 0, len: 0, win: 0, tags: "", ...p };
 }
 
@@ -23,8 +26,8 @@ function report(partial: Partial<DiagnosisReport>): DiagnosisReport {
       format: "pcapng",
       packets: 26,
       tcpPackets: 24,
-      firstTs: 1795316362.67285117,
-      lastTs: 1795316372.977248734,
+      firstTs: 1795316362.672851,
+      lastTs: 1795316372.977249,
       durationSec: 10.304,
       skipped: [{ reason: "not TCP (ARP)", count: 2 }],
       problems: [],
@@ -66,12 +69,14 @@ function row(p: Partial<ConnectionRow> & Pick<ConnectionRow, "uid" | "client" | 
 
 /** Case 01: SYN 3, SYN-ACK 4 with ack 2231665395 (relative; should be 1), client RST 5; eight times. */
 export function printerSynAckReport(): DiagnosisReport {
-  const t0 = 1795316362.672890364;
+  const t0 = 1795316362.67289;
   const isnA = 2535840526;
   const isnB = 1180908800;
   const badAckRaw = 472538625;
   const badAckRel = (badAckRaw - (isnA + 0) + U32) % U32;
-  const rounds = [0, 0.039817634, 1.047843414, 2.071817331, 3.095849028, 4.119847312, 6.135883053, 10.295837434];
+  const rounds = [
+    0, 0.039817634, 1.047843414, 2.071817331, 3.095849028, 4.119847312, 6.135883053, 10.295837434,
+  ];
   const packets: PacketView[] = [];
   rounds.forEach((r, k) => {
     const f = 3 + 3 * k;
@@ -93,9 +98,20 @@ export function printerSynAckReport(): DiagnosisReport {
         t0,
       ),
     );
-    packets.push(pv({ frame: f + 2, rel: r + 0.025424864, from: "a", flags: "RST", seq: badAckRel, seqRaw: badAckRaw }, t0));
+    packets.push(
+      pv(
+        { frame: f + 2, rel: r + 0.025424864, from: "a", flags: "RST", seq: badAckRel, seqRaw: badAckRaw },
+        t0,
+      ),
+    );
   });
-  const detail: ConnectionDetail = { stream: 0, a: "198.18.1.10:48766", b: "198.18.1.20:9100", packets, truncated: 0 };
+  const detail: ConnectionDetail = {
+    stream: 0,
+    a: "198.18.1.10:48766",
+    b: "198.18.1.20:9100",
+    packets,
+    truncated: 0,
+  };
   const synack: Finding = {
     id: "handshake.synack-bad-ack",
     severity: "error",
@@ -120,12 +136,14 @@ export function printerSynAckReport(): DiagnosisReport {
     confidence: "high",
     facts: { resets: 8 },
     summary: "The client 198.18.1.10:48766 reset the connection right after the printer's SYN-ACK.",
-    explanation: "A reset ends a connection at once. Here it is the client's correct answer to an invalid SYN-ACK.",
+    explanation:
+      "A reset ends a connection at once. Here it is the client's correct answer to an invalid SYN-ACK.",
     next: "Nothing to do on the client; see the SYN-ACK finding.",
   };
   return report({
     verdict: "error",
-    headline: "The printer 198.18.1.20:9100 answers connection attempts with a wrong ACK number: printer firmware at fault.",
+    headline:
+      "The printer 198.18.1.20:9100 answers connection attempts with a wrong ACK number: printer firmware at fault.",
     findings: [reset, synack],
     connections: [
       row({
@@ -149,7 +167,7 @@ export function printerSynAckReport(): DiagnosisReport {
 
 /** Case 05: the printer advertises window 0 from frame 11 to the update in frame 23, then the job completes. */
 export function zeroWindowReport(): DiagnosisReport {
-  const t0 = 1795316471.80426276;
+  const t0 = 1795316471.804263;
   const isnA = 3001234567;
   const isnB = 912345678;
   const P: PacketView[] = [];
@@ -165,17 +183,73 @@ export function zeroWindowReport(): DiagnosisReport {
   add({ frame: 6, rel: 0.048282, from: "a", flags: "ACK", seq: 1, ack: 1, len: 1448, win: 64512 });
   add({ frame: 7, rel: 0.04831, from: "b", flags: "ACK", seq: 1, ack: 1449, win: 2896 });
   add({ frame: 8, rel: 0.048321, from: "a", flags: "PSH, ACK", seq: 1449, ack: 1, len: 1448, win: 64512 });
-  add({ frame: 9, rel: 0.04834, from: "a", flags: "ACK", seq: 2897, ack: 1, len: 1448, win: 64512, tags: "[TCP Window Full]" });
-  add({ frame: 10, rel: 0.052453, from: "a", flags: "ACK", seq: 2897, ack: 1, len: 1448, win: 64512, tags: "[TCP Retransmission] [TCP Window Full]" });
-  add({ frame: 11, rel: 0.08847, from: "b", flags: "ACK", seq: 1, ack: 4345, win: 0, tags: "[TCP ZeroWindow]" });
+  add({
+    frame: 9,
+    rel: 0.04834,
+    from: "a",
+    flags: "ACK",
+    seq: 2897,
+    ack: 1,
+    len: 1448,
+    win: 64512,
+    tags: "[TCP Window Full]",
+  });
+  add({
+    frame: 10,
+    rel: 0.052453,
+    from: "a",
+    flags: "ACK",
+    seq: 2897,
+    ack: 1,
+    len: 1448,
+    win: 64512,
+    tags: "[TCP Retransmission] [TCP Window Full]",
+  });
+  add({
+    frame: 11,
+    rel: 0.08847,
+    from: "b",
+    flags: "ACK",
+    seq: 1,
+    ack: 4345,
+    win: 0,
+    tags: "[TCP ZeroWindow]",
+  });
   const probes = [0.300441, 0.75243, 1.612431, 3.308465, 6.896451];
   let f = 12;
   for (const [i, t] of probes.entries()) {
     if (i === 4) f += 2; // frames 19 and 20 are ARP in the real capture
-    add({ frame: f++, rel: t, from: "a", flags: "ACK", seq: 4344, ack: 1, win: 64512, tags: "[TCP ZeroWindowProbe]" });
-    if (i !== 1) add({ frame: f++, rel: t + 0.000045, from: "b", flags: "ACK", seq: 1, ack: 4345, tags: "[TCP ZeroWindow]" });
+    add({
+      frame: f++,
+      rel: t,
+      from: "a",
+      flags: "ACK",
+      seq: 4344,
+      ack: 1,
+      win: 64512,
+      tags: "[TCP ZeroWindowProbe]",
+    });
+    if (i !== 1)
+      add({
+        frame: f++,
+        rel: t + 0.000045,
+        from: "b",
+        flags: "ACK",
+        seq: 1,
+        ack: 4345,
+        tags: "[TCP ZeroWindow]",
+      });
   }
-  add({ frame: 23, rel: 7.005555, from: "b", flags: "ACK", seq: 1, ack: 4345, win: 2896, tags: "[TCP Window Update]" });
+  add({
+    frame: 23,
+    rel: 7.005555,
+    from: "b",
+    flags: "ACK",
+    seq: 1,
+    ack: 4345,
+    win: 2896,
+    tags: "[TCP Window Update]",
+  });
   // The printer now reads at its own pace: two segments per round, one ACK, a second short stall.
   let seq = 4345;
   let t = 7.005577;
@@ -183,19 +257,64 @@ export function zeroWindowReport(): DiagnosisReport {
   for (let round = 0; round < 100; round++) {
     const stall = round === 60;
     add({ frame: f++, rel: t, from: "a", flags: "ACK", seq, ack: 1, len: 1448, win: 64512 });
-    add({ frame: f++, rel: t + 0.000002, from: "a", flags: "PSH, ACK", seq: seq + 1448, ack: 1, len: 1448, win: 64512, tags: "[TCP Window Full]" });
+    add({
+      frame: f++,
+      rel: t + 0.000002,
+      from: "a",
+      flags: "PSH, ACK",
+      seq: seq + 1448,
+      ack: 1,
+      len: 1448,
+      win: 64512,
+      tags: "[TCP Window Full]",
+    });
     seq += 2896;
     if (round === 30) {
-      add({ frame: f++, rel: t + 0.0002, from: "a", flags: "PSH, ACK", seq: seq - 1448, ack: 1, len: 1448, win: 64512, tags: "[TCP Retransmission]" });
+      add({
+        frame: f++,
+        rel: t + 0.0002,
+        from: "a",
+        flags: "PSH, ACK",
+        seq: seq - 1448,
+        ack: 1,
+        len: 1448,
+        win: 64512,
+        tags: "[TCP Retransmission]",
+      });
     }
-    add({ frame: f++, rel: t + 0.004, from: "b", flags: "ACK", seq: 1, ack: seq, win: stall ? 0 : 2896, tags: stall ? "[TCP ZeroWindow]" : "" });
+    add({
+      frame: f++,
+      rel: t + 0.004,
+      from: "b",
+      flags: "ACK",
+      seq: 1,
+      ack: seq,
+      win: stall ? 0 : 2896,
+      tags: stall ? "[TCP ZeroWindow]" : "",
+    });
     t += stall ? 0.9 : 0.0045;
-    if (stall) add({ frame: f++, rel: t - 0.002, from: "b", flags: "ACK", seq: 1, ack: seq, win: 2896, tags: "[TCP Window Update]" });
+    if (stall)
+      add({
+        frame: f++,
+        rel: t - 0.002,
+        from: "b",
+        flags: "ACK",
+        seq: 1,
+        ack: seq,
+        win: 2896,
+        tags: "[TCP Window Update]",
+      });
   }
   add({ frame: f++, rel: t, from: "a", flags: "FIN, ACK", seq, ack: 1, win: 64512 });
   add({ frame: f++, rel: t + 0.0001, from: "b", flags: "FIN, ACK", seq: 1, ack: seq + 1, win: 2896 });
   add({ frame: f++, rel: t + 0.00012, from: "a", flags: "ACK", seq: seq + 1, ack: 2, win: 64512 });
-  const detail: ConnectionDetail = { stream: 0, a: "198.18.1.10:49746", b: "198.18.1.20:9100", packets: P, truncated: 0 };
+  const detail: ConnectionDetail = {
+    stream: 0,
+    a: "198.18.1.10:49746",
+    b: "198.18.1.20:9100",
+    packets: P,
+    truncated: 0,
+  };
   const zw: Finding = {
     id: "flow.zero-window",
     severity: "warning",
@@ -204,7 +323,8 @@ export function zeroWindowReport(): DiagnosisReport {
     frames: [11, 12, 14, 23],
     confidence: "high",
     facts: { zeroWindowSec: 6.92, probes: 5, recovered: true },
-    summary: "The printer 198.18.1.20:9100 told the client to stop sending (zero window) for 6.92 s, then recovered.",
+    summary:
+      "The printer 198.18.1.20:9100 told the client to stop sending (zero window) for 6.92 s, then recovered.",
     explanation:
       "Each side of a TCP connection advertises how much more data it can accept (its receive window). A window of 0 means the receiver's buffer is full because its application is not reading: here the printer's print engine was busy. The client waited and politely asked whether there was room again (zero-window probes), which is correct behaviour. The network is not at fault.",
     next: "If the pauses make jobs slow or time out, look at the printer (warm-up, paper handling, job size) and its firmware, not at the network or the client.",
@@ -223,7 +343,8 @@ export function zeroWindowReport(): DiagnosisReport {
       vantage: "client",
     },
     verdict: "warning",
-    headline: "The printer 198.18.1.20:9100 stopped reading for 6.92 s (zero window); the network and the client are fine.",
+    headline:
+      "The printer 198.18.1.20:9100 stopped reading for 6.92 s (zero window); the network and the client are fine.",
     findings: [zw],
     connections: [
       row({
@@ -246,7 +367,8 @@ export function zeroWindowReport(): DiagnosisReport {
 export function healthyReport(): DiagnosisReport {
   return report({
     verdict: "healthy",
-    headline: "No problem found in 3 TCP connections: every handshake completed and every connection closed normally.",
+    headline:
+      "No problem found in 3 TCP connections: every handshake completed and every connection closed normally.",
     findings: [
       {
         id: "healthy",
@@ -257,7 +379,8 @@ export function healthyReport(): DiagnosisReport {
         confidence: "high",
         facts: { connections: 3 },
         summary: "All 3 connections look healthy.",
-        explanation: "Every connection opened with a normal handshake, moved its data without loss and closed with FIN.",
+        explanation:
+          "Every connection opened with a normal handshake, moved its data without loss and closed with FIN.",
         next: "If users still see a problem, capture again while it happens, ideally on both ends.",
       },
     ],

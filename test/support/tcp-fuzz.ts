@@ -62,17 +62,38 @@ export function randomConversation(rng: Rng, t0: number, id: number, v6: boolean
     else t += rng.next() * 1.5;
     return Math.max(0, t);
   };
-  const wrapBase = (): number => (rng.chance(0.3) ? 0xffffffff - rng.int(5000) : rng.int(0x7fffffff) * 2) >>> 0;
+  const wrapBase = (): number =>
+    (rng.chance(0.3) ? 0xffffffff - rng.int(5000) : rng.int(0x7fffffff) * 2) >>> 0;
   const connections = rng.chance(0.25) ? 2 + rng.int(2) : 1;
   let lastIsn = -1;
   for (let k = 0; k < connections; k++) {
     const isn = k > 0 && rng.chance(0.3) && lastIsn >= 0 ? lastIsn : wrapBase();
     lastIsn = isn;
-    const c: End = { addr: ca, port: cport, seq: isn, ack: 0, win: 64240, ws: rng.chance(0.7) ? rng.pick([0, 2, 7, 14, 15]) : undefined };
-    const s: End = { addr: sa, port: sport, seq: wrapBase(), ack: 0, win: 65160, ws: rng.chance(0.7) ? rng.pick([0, 1, 7, 8]) : undefined };
+    const c: End = {
+      addr: ca,
+      port: cport,
+      seq: isn,
+      ack: 0,
+      win: 64240,
+      ws: rng.chance(0.7) ? rng.pick([0, 2, 7, 14, 15]) : undefined,
+    };
+    const s: End = {
+      addr: sa,
+      port: sport,
+      seq: wrapBase(),
+      ack: 0,
+      win: 65160,
+      ws: rng.chance(0.7) ? rng.pick([0, 1, 7, 8]) : undefined,
+    };
     const mss = 100 + rng.int(1400);
     const sackOk = rng.chance(0.5);
-    const pkt = (from: End, to: End, flags: string, len: number, extra: Partial<SynthPacket> = {}): SynthPacket => ({
+    const pkt = (
+      from: End,
+      to: End,
+      flags: string,
+      len: number,
+      extra: Partial<SynthPacket> = {},
+    ): SynthPacket => ({
       t: step(),
       src: from.addr,
       dst: to.addr,
@@ -148,7 +169,12 @@ export function randomConversation(rng: Rng, t0: number, id: number, v6: boolean
         else if (rng.chance(0.2)) rcv.win = rng.int(65536);
         const sack: [number, number][] | undefined =
           sackOk && rng.chance(0.3) && unacked.length > 1
-            ? [[unacked[unacked.length - 1]![0] >>> 0, (unacked[unacked.length - 1]![0] + unacked[unacked.length - 1]![1]) >>> 0]]
+            ? [
+                [
+                  unacked[unacked.length - 1]![0] >>> 0,
+                  (unacked[unacked.length - 1]![0] + unacked[unacked.length - 1]![1]) >>> 0,
+                ],
+              ]
             : undefined;
         const dups = rng.chance(0.2) ? 2 + rng.int(3) : 1;
         for (let i = 0; i < dups; i++) out.push(pkt(rcv, snd, "A", 0, sack ? { sack } : {}));
@@ -204,7 +230,8 @@ function damage(rng: Rng, p: SynthPacket): SynthPacket {
 export function randomCapture(seed: number, conversations: number): SynthPacket[] {
   const rng = new Rng(seed);
   const convs: SynthPacket[][] = [];
-  for (let i = 0; i < conversations; i++) convs.push(randomConversation(rng, 1_700_000_000 + i * 0.01, i, rng.chance(0.2)));
+  for (let i = 0; i < conversations; i++)
+    convs.push(randomConversation(rng, 1_700_000_000 + i * 0.01, i, rng.chance(0.2)));
   // interleave: repeatedly take the next packet of a random unfinished conversation
   const out: SynthPacket[] = [];
   const idx = convs.map(() => 0);

@@ -120,7 +120,22 @@ export function packetBytes(p: SynthPacket): Uint8Array {
   out.set(tcp, ip.length);
   if (p.icmpFrom !== undefined) {
     const total = 20 + 8 + out.length;
-    const outer = [0x45, 0, total >> 8, total & 0xff, 0, 0, 0, 0, 64, 1, 0, 0, ...parseAddr(p.icmpFrom), ...src];
+    const outer = [
+      0x45,
+      0,
+      total >> 8,
+      total & 0xff,
+      0,
+      0,
+      0,
+      0,
+      64,
+      1,
+      0,
+      0,
+      ...parseAddr(p.icmpFrom),
+      ...src,
+    ];
     const icmp = [3, 1, 0, 0, 0, 0, 0, 0];
     const wrapped = new Uint8Array(total);
     wrapped.set(outer, 0);

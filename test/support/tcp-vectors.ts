@@ -17,7 +17,18 @@ export function printerWrongAck(): SynthPacket[] {
   ] as const) {
     const t = i * 1.0;
     out.push({ t, src: C, dst: P, sport: 721, dport: 515, seq: isn, flags: "S", win: 64240, mss: 1460 });
-    out.push({ t: t + 0.001, src: P, dst: C, sport: 515, dport: 721, seq: srvIsn, ack: isn + 12345, flags: "SA", win: 8192, mss: 1460 });
+    out.push({
+      t: t + 0.001,
+      src: P,
+      dst: C,
+      sport: 515,
+      dport: 721,
+      seq: srvIsn,
+      ack: isn + 12345,
+      flags: "SA",
+      win: 8192,
+      mss: 1460,
+    });
     out.push({ t: t + 0.0012, src: C, dst: P, sport: 721, dport: 515, seq: isn + 12345, flags: "R", win: 0 });
   }
   return out;
@@ -99,7 +110,15 @@ export function unackedThenRst(): SynthPacket[] {
 export function dupAckFastSpurious(): SynthPacket[] {
   const a = { src: C, dst: P, sport: 40003, dport: 80 };
   const b = { src: P, dst: C, sport: 80, dport: 40003 };
-  const d = (t: number, seq: number): SynthPacket => ({ t, ...a, seq, ack: 501, flags: "A", win: 1000, len: 100 });
+  const d = (t: number, seq: number): SynthPacket => ({
+    t,
+    ...a,
+    seq,
+    ack: 501,
+    flags: "A",
+    win: 1000,
+    len: 100,
+  });
   const ack = (t: number, n: number): SynthPacket => ({ t, ...b, seq: 501, ack: n, flags: "A", win: 2000 });
   return [
     { t: 0, ...a, seq: 0, flags: "S", win: 64240, mss: 1460 },
@@ -135,7 +154,14 @@ export function seqWrap(): SynthPacket[] {
     win: 512,
     len,
   });
-  const ack = (t: number, n: number): SynthPacket => ({ t, ...b, seq: (srv + 1) >>> 0, ack: n >>> 0, flags: "A", win: 300 });
+  const ack = (t: number, n: number): SynthPacket => ({
+    t,
+    ...b,
+    seq: (srv + 1) >>> 0,
+    ack: n >>> 0,
+    flags: "A",
+    win: 300,
+  });
   return [
     { t: 0, ...a, seq: isn, flags: "S", win: 64800, mss: 1440, ws: 7, sackPerm: true },
     { t: 0.02, ...b, seq: srv, ack: isn + 1, flags: "SA", win: 65535, mss: 1440, ws: 8, sackPerm: true },
@@ -152,7 +178,15 @@ export function seqWrap(): SynthPacket[] {
     d(0.0705, isn + 601), // fast retransmission across the wrap
     ack(0.09, isn + 1001),
     d(0.3, isn + 201), // spurious
-    { t: 0.31, ...b, seq: (srv + 1) >>> 0, ack: (isn + 1001) >>> 0, flags: "A", win: 300, sack: [[(isn + 201) >>> 0, (isn + 401) >>> 0]] },
+    {
+      t: 0.31,
+      ...b,
+      seq: (srv + 1) >>> 0,
+      ack: (isn + 1001) >>> 0,
+      flags: "A",
+      win: 300,
+      sack: [[(isn + 201) >>> 0, (isn + 401) >>> 0]],
+    },
     d(0.4, isn + 1001, 1),
   ];
 }
@@ -172,7 +206,16 @@ export function optionWalkStops(): SynthPacket[] {
     { t: 0.06, ...b, seq: 501, ack: 101, flags: "A", win: 1000, sack: [[201, 301]], snap: 20 + 30 },
     { t: 0.07, ...b, seq: 501, ack: 101, flags: "A", win: 1000, sack: [[201, 301]] },
     { t: 0.08, ...a, seq: 101, ack: 501, flags: "A", win: 1000, len: 100, snap: 20 + 18 },
-    { t: 0.09, ...b, seq: 501, ack: 301, flags: "A", win: 1000, sack: [[201, 301]], rawOptions: [1, 1, 5, 2] },
+    {
+      t: 0.09,
+      ...b,
+      seq: 501,
+      ack: 301,
+      flags: "A",
+      win: 1000,
+      sack: [[201, 301]],
+      rawOptions: [1, 1, 5, 2],
+    },
     { t: 0.1, ...a, seq: 301, ack: 501, flags: "PA", win: 1000, len: 50, doff: 4 },
     { t: 0.11, ...b, seq: 501, ack: 351, flags: "A", win: 1000 },
   ];

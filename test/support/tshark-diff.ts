@@ -119,7 +119,10 @@ export interface FieldDiff {
 }
 
 /** Runs both on the packets and returns every differing field. */
-export function diffWithTshark(packets: SynthPacket[], pcapPath: string): { diffs: FieldDiff[]; tshark: string[][]; ours: string[][] } {
+export function diffWithTshark(
+  packets: SynthPacket[],
+  pcapPath: string,
+): { diffs: FieldDiff[]; tshark: string[][]; ours: string[][] } {
   writeSynthPcap(pcapPath, packets);
   const theirs = tsharkFields(pcapPath);
   const a = analyzeSynth(packets);
@@ -130,7 +133,8 @@ export function diffWithTshark(packets: SynthPacket[], pcapPath: string): { diff
     ours.push(o);
     const t = theirs[n - 1] ?? [];
     for (let i = 0; i < DIFF_FIELDS.length; i++) {
-      if ((o[i] ?? "") !== (t[i] ?? "")) diffs.push({ frame: n, field: DIFF_FIELDS[i]!, ours: o[i] ?? "", tshark: t[i] ?? "" });
+      if ((o[i] ?? "") !== (t[i] ?? ""))
+        diffs.push({ frame: n, field: DIFF_FIELDS[i]!, ours: o[i] ?? "", tshark: t[i] ?? "" });
     }
   }
   return { diffs, tshark: theirs, ours };

@@ -23,9 +23,16 @@ export function pathLoss(ctx: DiagnoseContext): Finding[] {
       const st = d === "orig" ? c.origStats : c.respStats;
       const peer = d === "orig" ? c.respStats : c.origStats;
       if (st.dataPackets === 0) continue;
-      const retrans = eventsOf(c, "retransmission").filter((e) => e.dir === d && !silent.has(e.frame));
+      // Data retransmissions only: a repeated FIN or SYN says more about the peer than about the path.
+      const retrans = c.events.filter(
+        (e) =>
+          e.dir === d &&
+          e.len > 0 &&
+          !silent.has(e.frame) &&
+          (e.kind === "retransmission" || (e.ws?.includes("retransmission") ?? false)),
+      );
       const silentHere = eventsOf(c, "retransmission").filter((e) => e.dir === d && silent.has(e.frame)).length;
-      const retransTotal = Math.max(st.wsRetransmissions - st.wsSpuriousRetransmissions, st.retransmittedPackets);
+      const retransTotal = st.retransmittedPackets;
       const retransCount = Math.max(0, retransTotal - silentHere);
       // Holes the capture saw that were filled later: lost between the sender and the capture point.
       const filledHoles = st.gapBytes > 0 ? 0 : st.lostSegments;

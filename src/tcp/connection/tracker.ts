@@ -400,7 +400,14 @@ export class ConnectionTracker {
       // SYN / SYN-ACK / FIN / RST events already carry the Wireshark flags.
     } else if ((rx || (ws & WS_RETRANS) !== 0) && (ws & (Flag.KEEP_ALIVE | Flag.ZERO_WINDOW_PROBE)) === 0) {
       // The peer's latest packet tells whether the receiver fell silent before this retransmission.
-      addEvent(c, maxEv, p, Ev.RETRANSMISSION, peer.lastPktFrame, peer.packets > 0 ? (t - peer.lastPktT) / NS : Number.NaN);
+      addEvent(
+        c,
+        maxEv,
+        p,
+        Ev.RETRANSMISSION,
+        peer.lastPktFrame,
+        peer.packets > 0 ? (t - peer.lastPktT) / NS : Number.NaN,
+      );
     } else if ((ws & Flag.OUT_OF_ORDER) !== 0) {
       addEvent(c, maxEv, p, Ev.OUT_OF_ORDER, Number.NaN);
     }

@@ -13,7 +13,12 @@ import { Flag } from "../flags.js";
 import { DUP_ACK_NUM, LAST_ACK, LAST_ACK_TIME } from "../flows.js";
 import { lessAsUnsigned64 } from "../time.js";
 
-export function fastRetransmission(c: PacketContext, st: Float64Array, t: Thresholds, notAdvanced: boolean): boolean {
+export function fastRetransmission(
+  c: PacketContext,
+  st: Float64Array,
+  t: Thresholds,
+  notAdvanced: boolean,
+): boolean {
   const rb = c.rb;
   const dups = st[rb + DUP_ACK_NUM]!;
   if (

@@ -58,11 +58,17 @@ export class OptionWalk {
    * Walks the options of the TCP header at `tcpOff` (header length `hlen`) in `d`, of which
    * `captured` bytes from tcpOff exist. `shownAck` is the ack as tshark displays it.
    */
-  run(d: Uint8Array, tcpOff: number, hlen: number, captured: number, shownAck: number, sackBase: number): this {
+  run(
+    d: Uint8Array,
+    tcpOff: number,
+    hlen: number,
+    captured: number,
+    shownAck: number,
+    sackBase: number,
+  ): this {
     this.throws = false;
     // The header-wide SACK record tshark's D-SACK test reads (first two blocks, relative edges).
     let n = 0;
-    let l0 = 0;
     let r0 = 0;
     let l1 = 0;
     let r1 = 0;
@@ -103,7 +109,6 @@ export class OptionWalk {
           const r = ((d[o + 4]! << 24) | (d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!) >>> 0;
           if (i < 3) this.sackDelivered = (this.sackDelivered + ((r - l) >>> 0)) >>> 0;
           if (n === 0) {
-            l0 = (l - sackBase) >>> 0;
             r0 = (r - sackBase) >>> 0;
           } else if (n === 1) {
             l1 = (l - sackBase) >>> 0;
@@ -113,7 +118,8 @@ export class OptionWalk {
         }
         // Trailing bytes of a partial block are read (then reported malformed).
         if ((len - 2) % 8 >= 4 && p + 2 + 8 * blocks + 4 > have) return this.stop();
-        if (blocks === 0 && (seqLe(r0, shownAck) || (n > 1 && seqLt(l1, r0) && seqGe(r1, r0)))) return this.stop();
+        if (blocks === 0 && (seqLe(r0, shownAck) || (n > 1 && seqLt(l1, r0) && seqGe(r1, r0))))
+          return this.stop();
       } else if (kind === 34 || (kind === 254 && len >= 4)) {
         if (kind === 254) {
           if (p + 4 > have) return this.stop();

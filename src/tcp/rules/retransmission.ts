@@ -12,7 +12,12 @@ import { Flag } from "../flags.js";
 import { NEXT_SEQ_FRAME, NEXT_SEQ_TIME } from "../flows.js";
 import type { SegmentStore } from "../segments.js";
 
-export function retransmission(c: PacketContext, st: Float64Array, segs: SegmentStore, notAdvanced: boolean): void {
+export function retransmission(
+  c: PacketContext,
+  st: Float64Array,
+  segs: SegmentStore,
+  notAdvanced: boolean,
+): void {
   if (!notAdvanced) return;
   c.flag(Flag.RETRANSMISSION);
   const oldest = segs.oldest(c.fwd);

@@ -9,7 +9,13 @@
 import { Flag } from "../flags.js";
 import { ACK, SYN, type PacketContext, type TcpState } from "../context.js";
 
-export function tfoSyn(c: PacketContext, s: TcpState, tfoCookieLen: number, hasTfo: boolean, hasSeglen: boolean): void {
+export function tfoSyn(
+  c: PacketContext,
+  s: TcpState,
+  tfoCookieLen: number,
+  hasTfo: boolean,
+  hasSeglen: boolean,
+): void {
   if ((c.tcpFlags & (SYN | ACK)) !== SYN || !hasTfo || tfoCookieLen <= 0) return;
   c.aflags |= Flag.TFO_SYN;
   if (hasSeglen && c.len > 0) s.tfoSynData[c.conv] = 1;

@@ -11,7 +11,12 @@
 import { ACK, SYN, type PacketContext } from "../context.js";
 import { WIN_SCALE, WSCALE_NONE, WSCALE_UNKNOWN } from "../flows.js";
 
-export function windowScale(c: PacketContext, st: Float64Array, wscaleOption: number, optionsDone: boolean): void {
+export function windowScale(
+  c: PacketContext,
+  st: Float64Array,
+  wscaleOption: number,
+  optionsDone: boolean,
+): void {
   const fb = c.fb;
   if (wscaleOption >= 0) st[fb + WIN_SCALE] = Math.min(wscaleOption, 14);
   if ((c.tcpFlags & SYN) === 0 || !optionsDone) return;
