@@ -30,7 +30,9 @@ function framesText(f: Finding): string {
   const fr = f.frames;
   if (fr.length === 0) return "";
   if (typeof fr[0] === "number") return `frames ${(fr as number[]).join(", ")}`;
-  return (fr as { file: string; frames: number[] }[]).map((x) => `${x.file}: ${x.frames.join(", ") || "none"}`).join("; ");
+  return (fr as { file: string; frames: number[] }[])
+    .map((x) => `${x.file}: ${x.frames.join(", ") || "none"}`)
+    .join("; ");
 }
 
 type Phrase = (f: Facts, x: Finding) => { summary: string; explanation: string; next: string };
@@ -139,10 +141,12 @@ const PHRASES: Record<string, Phrase> = {
     summary: `Packets were lost on the path: ${plural(n(f, "lossSignals"), "retransmission")} (worst direction ${s(f, "worstLossRatePct")} % of data packets) over ${secs(n(f, "connectionSec"))}.`,
     explanation:
       `When a packet is lost, the receiver keeps acknowledging the last byte it got (Wireshark: "[TCP Dup ACK]") and the sender sends the missing data again ("[TCP Retransmission]", "[TCP Fast Retransmission]"). ` +
-      `Per direction: ${(f.directions as string[]).map((d) => {
-        const x = JSON.parse(d) as Record<string, unknown>;
-        return `${x.from} → ${x.to}: ${x.retransmissions} retransmitted of ${x.dataPackets} data packets, ${x.dupAcksFromReceiver} duplicate ACKs${x.lostAfterCapturePoint ? " (the capture saw the originals, so they were lost after the capture point)" : ""}${x.lostBeforeCapturePoint ? " (holes in the capture later filled by retransmissions: lost before the capture point)" : ""}`;
-      }).join("; ")}. ` +
+      `Per direction: ${(f.directions as string[])
+        .map((d) => {
+          const x = JSON.parse(d) as Record<string, unknown>;
+          return `${x.from} → ${x.to}: ${x.retransmissions} retransmitted of ${x.dataPackets} data packets, ${x.dupAcksFromReceiver} duplicate ACKs${x.lostAfterCapturePoint ? " (the capture saw the originals, so they were lost after the capture point)" : ""}${x.lostBeforeCapturePoint ? " (holes in the capture later filled by retransmissions: lost before the capture point)" : ""}`;
+        })
+        .join("; ")}. ` +
       `${f.sackInUse ? "Both sides use selective acknowledgements (SACK), which limits the damage." : ""}`,
     next: `Find the lossy link: check interface error and drop counters on the switches and routers on the path, duplex mismatches, Wi-Fi quality, and congested uplinks. Captures at both ends tell which segment loses them.`,
   }),

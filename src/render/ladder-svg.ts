@@ -55,9 +55,10 @@ export function renderLadderSvg(
   const packets = sel.rows.flatMap((r) => (r.kind === "packet" ? [r.p] : []));
   const maxLabel = Math.max(30, ...packets.map((p) => cleanText(svgPacketLabel(p)).length));
   const span = Math.max(460, Math.ceil(maxLabel * CHAR_W) + 70);
-  const xa = LEFT_W + 90;
+  // Lifelines far enough in that the address boxes above them fit inside the drawing.
+  const xa = LEFT_W + Math.max(90, 12 + boxWidth(detail.a) / 2);
   const xb = xa + span;
-  const width = xb + 90;
+  const width = xb + Math.max(90, 12 + boxWidth(detail.b) / 2);
   const t0 = detail.packets[0];
   // Where time 0 is in wall-clock terms: vendors correlate with their device logs by it.
   const notes = [
@@ -110,14 +111,24 @@ function previousPacketTimes(d: ConnectionDetail): Map<number, number> {
   return m;
 }
 
+/** Address as shown in a lifeline box: very long ones are cut (the full text is in the box's tooltip). */
+function boxLabel(addr: string): string {
+  const a = cleanText(addr);
+  return a.length > 60 ? `${a.slice(0, 59)}…` : a;
+}
+
+function boxWidth(addr: string): number {
+  return Math.max(150, Math.ceil(boxLabel(addr).length * 7.4) + 24);
+}
+
 function header(d: ConnectionDetail, side: "a" | "b" | null, xa: number, xb: number): string[] {
   const box = (x: number, addr: string, role: string, fault: boolean): string => {
-    const w = Math.max(150, Math.ceil(addr.length * 7.4) + 24);
+    const w = boxWidth(addr);
     const stroke = fault ? KIND_COLOR.rst : "#9ca3af";
     const roleText = fault ? `${role} · at fault` : role;
     return [
       `<rect x="${x - w / 2}" y="8" width="${w}" height="44" rx="6" fill="${fault ? "#fef2f2" : "#f9fafb"}" stroke="${stroke}" stroke-width="${fault ? 2 : 1}"/>`,
-      `<text x="${x}" y="27" text-anchor="middle" font-weight="600" fill="${INK}">${esc(addr)}</text>`,
+      `<text x="${x}" y="27" text-anchor="middle" font-weight="600" fill="${INK}"><title>${esc(addr)}</title>${esc(boxLabel(addr))}</text>`,
       `<text x="${x}" y="44" text-anchor="middle" font-size="11" fill="${fault ? KIND_COLOR.rst : MUTED}"${fault ? ' font-weight="600"' : ""}>${esc(roleText)}</text>`,
     ].join("");
   };

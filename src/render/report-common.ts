@@ -47,19 +47,21 @@ export interface VerdictWords {
   /** The glaring word(s): "HEALTHY", "PROBLEM FOUND", ... */
   label: string;
   tone: "ok" | Severity;
+  /** A mark that reads without colour: ✔ healthy, ✖ problem, i notes only. */
+  symbol: string;
 }
 
 export function verdictWords(r: DiagnosisReport): VerdictWords {
   switch (r.verdict) {
     case "healthy":
-      return { label: "HEALTHY", tone: "ok" };
+      return { label: "HEALTHY", tone: "ok", symbol: "✔" };
     case "error":
-      return { label: "PROBLEM FOUND", tone: "error" };
+      return { label: "PROBLEM FOUND", tone: "error", symbol: "✖" };
     case "warning":
-      return { label: "PROBLEM FOUND", tone: "warning" };
+      return { label: "PROBLEM FOUND", tone: "warning", symbol: "✖" };
     case "info":
       // Only notes (e.g. the capture itself missed packets): nothing in the network is at fault.
-      return { label: "NO PROBLEM FOUND (notes below)", tone: "info" };
+      return { label: "NO PROBLEM FOUND (notes below)", tone: "info", symbol: "i" };
   }
 }
 

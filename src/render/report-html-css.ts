@@ -42,6 +42,8 @@ a { color: #1d4ed8; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .culprit { font-weight: 700; color: var(--error); }
 .summary { font-size: 17px; font-weight: 600; margin: 16px 0 4px; }
+.card > .summary:first-child { margin-top: 0; }
+.healthy { border-left: 8px solid var(--ok); }
 .explain { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-top: 14px; }
 .explain section { border-radius: 8px; padding: 14px 16px; }
 .explain h3 { margin: 0 0 6px; font-size: 13px; text-transform: uppercase; letter-spacing: .05em; }
@@ -57,9 +59,12 @@ details > summary { cursor: pointer; color: #374151; font-weight: 600; font-size
 pre { background: #f8fafc; border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow: auto; font-size: 12px; line-height: 1.4; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+th { color: var(--muted); font-weight: 600; font-size: 12px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.mono { white-space: nowrap; }
+td .to { color: var(--muted); }
+td.ids code { display: inline-block; margin: 0 4px 3px 0; white-space: nowrap; }
+td.ids a { text-decoration: none; }
 tr.has-findings td { background: #fffbeb; }
 .table-wrap { overflow-x: auto; }
 .checked { list-style: none; padding: 0; margin: 8px 0 0; columns: 2; column-gap: 32px; }

@@ -53,7 +53,11 @@ export function renderReportHtml(r: DiagnosisReport, opts: HtmlReportOptions = {
     body.push(findingCard(r, f, i, findings.length, graphed));
   if (findings.length > maxDiagrams) body.push(moreFindings(findings.slice(maxDiagrams), maxDiagrams));
   if (findings.length === 0) body.push(healthyCard(r));
-  body.push(connectionsCard(r, opts.maxConnections ?? 200), checkedCard(r), captureCard(r));
+  body.push(
+    connectionsCard(r, findings.slice(0, maxDiagrams), opts.maxConnections ?? 200),
+    checkedCard(r),
+    captureCard(r),
+  );
   const v = verdictWords(r);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -95,7 +99,7 @@ function verdictBanner(r: DiagnosisReport, findings: Finding[]): string {
         .join("")}</ul>`
     : "";
   return `<section class="card verdict tone-${v.tone}" id="verdict">
-<span class="label">${v.tone === "ok" ? "✔" : "✖"} ${e(v.label)}</span>
+<span class="label">${v.symbol} ${e(v.label)}</span>
 <h1>${e(r.headline)}</h1>
 <p class="meta">${meta.join(" · ")}</p>
 ${list}
@@ -140,21 +144,21 @@ function findingCard(
     const frames = flatFrames(f);
     parts.push(
       `<h3>The packets</h3><p class="hint">Highlighted rows are the evidence. Times are seconds since the connection's first packet; hover a row for its absolute time.</p>`,
-      `<div class="scroll">${renderLadderSvg(detail, frames, { culprit: role.blame, annotations: f.annotations, id: safeId(`ladder-${i + 1}`) })}</div>`,
+      `<div class="scroll">${renderLadderSvg(detail, frames, { culprit: role.blame, maxEvidence: 12, annotations: f.annotations, id: safeId(`ladder-${i + 1}`) })}</div>`,
     );
     const seen = graphed.get(detail.stream);
     if (seen !== undefined) {
       parts.push(
         `<p class="hint">The time-sequence graph of this connection is shown under <a href="#finding-${seen}">finding ${seen}</a>.</p>`,
       );
-    } else if (!detail.packets.some((p) => p.len > 0)) {
-      parts.push(
-        `<p class="hint">This connection never carried any data, so there is no time-sequence graph: the packets above are the whole story.</p>`,
-      );
     } else {
       graphed.set(detail.stream, i + 1);
       parts.push(
-        `<h3>Time-sequence graph</h3><p class="hint">How the data moved over time: each bar is a packet of data, the green line is how much the receiver has acknowledged, the dashed blue line how far it allows the sender to go. Flat stretches are waits; where the two lines meet the receiver is full.</p>`,
+        `<h3>Time-sequence graph</h3><p class="hint">${
+          detail.packets.some((p) => p.len > 0)
+            ? "How the data moved over time: each bar is a packet of data, the green line is how much the receiver has acknowledged, the dashed blue line how far it allows the sender to go. Flat stretches are waits; where the two lines meet the receiver is full."
+            : "This connection never carried any data: the graph shows only when each attempt (SYN, reset) happened, so the rhythm of the retries is visible."
+        }</p>`,
         `<div class="scroll">${renderTseqSvg(detail, { highlightFrames: frames, id: safeId(`tseq-${i + 1}`) })}</div>`,
       );
     }
@@ -190,25 +194,42 @@ function moreFindings(rest: Finding[], offset: number): string {
 function healthyCard(r: DiagnosisReport): string {
   const h = r.findings.find((f) => f.id === "healthy");
   if (!h) return "";
-  return `<section class="card tone-ok"><p class="summary">${e(h.summary)}</p><p>${e(h.explanation)}</p><p>${e(h.next)}</p></section>`;
+  return `<section class="card healthy"><p class="summary">${e(h.summary)}</p><p>${e(h.explanation)}</p><p>${e(h.next)}</p></section>`;
 }
 
-function connectionsCard(r: DiagnosisReport, max: number): string {
+function connectionsCard(r: DiagnosisReport, findings: Finding[], max: number): string {
   const { rows, omitted } = tableConnections(r, max);
   const head = `<h2>Connections (${r.connections.length})</h2>`;
   if (rows.length === 0)
     return `<section class="card">${head}<p>No TCP connections in this capture.</p></section>`;
+  // A row's findings link to their cards (same id on the same stream), when the card is drawn.
+  const card = (id: string, stream: number | null): number =>
+    findings.findIndex((f) => f.id === id && f.stream === stream) + 1;
   const tr = rows
-    .map(
-      (x) =>
-        `<tr${x.findings.length ? ' class="has-findings"' : ""}><td class="num">${x.stream ?? "-"}</td><td class="mono">${e(x.client)}</td><td class="mono">${e(x.server)}</td><td class="num">${e(formatDuration(x.durationSec))}</td><td class="num">${x.packets}</td><td class="num">${e(formatBytes(x.bytesClientToServer))}</td><td class="num">${e(formatBytes(x.bytesServerToClient))}</td><td class="num">${x.retransmissions || "-"}</td><td class="num">${x.zeroWindowSec > 0 ? e(formatDuration(x.zeroWindowSec)) : "-"}</td><td>${e(x.close)}</td><td>${x.findings.map((id) => `<code>${e(id)}</code>`).join(" ") || "-"}</td></tr>`,
-    )
+    .map((x) => {
+      const links = x.findings.map((id) => {
+        const n = card(id, x.stream);
+        return n > 0 ? `<a href="#finding-${n}"><code>${e(id)}</code></a>` : `<code>${e(id)}</code>`;
+      });
+      return [
+        `<tr${x.findings.length ? ' class="has-findings"' : ""}>`,
+        `<td class="num">${x.stream ?? "-"}</td>`,
+        `<td class="mono">${e(x.client)}<br><span class="to">→ ${e(x.server)}</span></td>`,
+        `<td class="num">${e(formatDuration(x.durationSec))}</td><td class="num">${x.packets}</td>`,
+        `<td class="num">${e(formatBytes(x.bytesClientToServer))} / ${e(formatBytes(x.bytesServerToClient))}</td>`,
+        `<td class="num">${x.retransmissions || "-"}</td>`,
+        `<td class="num">${x.zeroWindowSec > 0 ? e(formatDuration(x.zeroWindowSec)) : "-"}</td>`,
+        `<td>${e(x.close)}</td><td class="ids">${links.join("") || "-"}</td></tr>`,
+      ].join("");
+    })
     .join("\n");
   const more =
     omitted > 0
       ? `<p class="hint">… and ${e(plural(omitted, "more connection"))} without findings (see the JSON output).</p>`
       : "";
-  return `<section class="card">${head}<p class="hint">Sent = bytes from client to server; received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead><tr><th class="num">#</th><th>client</th><th>server</th><th class="num">duration</th><th class="num">packets</th><th class="num">sent</th><th class="num">received</th><th class="num">retrans.</th><th class="num">zero window</th><th>close</th><th>findings</th></tr></thead><tbody>${tr}</tbody></table></div>${more}</section>`;
+  const th =
+    '<tr><th class="num">#</th><th>client → server</th><th class="num">duration</th><th class="num">packets</th><th class="num">bytes sent / received</th><th class="num">retrans.</th><th class="num">zero window</th><th>close</th><th>findings</th></tr>';
+  return `<section class="card">${head}<p class="hint">Bytes sent = client to server, received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead>${th}</thead><tbody>${tr}</tbody></table></div>${more}</section>`;
 }
 
 function checkedCard(r: DiagnosisReport): string {

@@ -66,7 +66,7 @@ export interface MarkdownOptions {
 export function renderReportMarkdown(r: DiagnosisReport, opts: MarkdownOptions = {}): string {
   const v = verdictWords(r);
   const out: string[] = [];
-  out.push(`# ${v.tone === "ok" ? "✔" : "✖"} ${v.label}: ${mdText(r.headline)}`, "");
+  out.push(`# ${v.symbol} ${v.label}: ${mdText(r.headline)}`, "");
   const cap = r.capture;
   const meta = [
     `${mdCode(cap.file)} (${mdText(cap.format)})`,

@@ -66,7 +66,7 @@ export function renderReportText(r: DiagnosisReport, opts: TextReportOptions): s
 
 function verdictLines(r: DiagnosisReport, c: Colors, width: number): string[] {
   const v = verdictWords(r);
-  const badge = ` ${v.tone === "ok" ? "✔" : "✖"} ${v.label} `;
+  const badge = ` ${v.symbol} ${v.label} `;
   const paint =
     v.tone === "ok"
       ? (s: string) => c.bold(c.bgGreen(c.black(s)))
@@ -161,6 +161,8 @@ function findingLines(
 
 /** A display filter that shows the evidence in Wireshark: the stream, or the frames themselves. */
 export function wiresharkFilter(f: Finding): string | null {
+  // Frame numbers of two capture files do not make one filter: the reader opens each file.
+  if (f.frames.length > 0 && typeof f.frames[0] === "object") return null;
   if (f.stream !== null) return `tcp.stream eq ${f.stream}`;
   const frames = flatFrames(f).slice(0, 20);
   return frames.length ? `frame.number in {${frames.join(" ")}}` : null;

@@ -131,7 +131,15 @@ function axes(
       `<text x="${xx}" y="${bottom + 16}" text-anchor="middle" fill="${MUTED}">${label}</text>`,
     );
   }
-  const unit = s.yMax >= 10e6 ? { d: 1e6, n: "MB" } : s.yMax >= 10e3 ? { d: 1e3, n: "kB" } : { d: 1, n: "B" };
+  // Binary units, as in the rest of the report (formatBytes), with ticks at round numbers of that unit.
+  const unit =
+    s.yMax >= 10 * 2 ** 30
+      ? { d: 2 ** 30, n: "GiB" }
+      : s.yMax >= 10 * 2 ** 20
+        ? { d: 2 ** 20, n: "MiB" }
+        : s.yMax >= 10 * 1024
+          ? { d: 1024, n: "KiB" }
+          : { d: 1, n: "B" };
   for (const v of niceTicks(s.yMin / unit.d, s.yMax / unit.d, 6)) {
     const yy = y(v * unit.d).toFixed(1);
     out.push(
@@ -181,9 +189,11 @@ function markShape(m: Mark, cx: number, cy: number, flip: boolean): string {
       return `<path d="M${cx - 3} ${cy + 3}l6 6m0 -6l-6 6" transform="translate(0 -6)" stroke="${KIND_COLOR.dupack}" stroke-width="1.6">${tip}</path>`;
     case "rst":
       return `<g>${tip}<path d="M${cx - 6} ${cy - 6}l12 12m0 -12l-12 12" stroke="${KIND_COLOR.rst}" stroke-width="2.6"/><text x="${lx}" y="${(cy - 6).toFixed(1)}"${anchor} fill="${KIND_COLOR.rst}" font-weight="700">RST</text></g>`;
-    case "fin":
-    case "syn": {
-      const col = m.kind === "fin" ? KIND_COLOR.fin : KIND_COLOR.syn;
+    case "syn":
+      // No text label: the SYN sits at the origin, where evidence rings and early marks crowd.
+      return `<circle cx="${X}" cy="${Y}" r="4" fill="#ffffff" stroke="${KIND_COLOR.syn}" stroke-width="2">${tip}</circle>`;
+    case "fin": {
+      const col = KIND_COLOR.fin;
       return `<g>${tip}<circle cx="${X}" cy="${Y}" r="5" fill="#ffffff" stroke="${col}" stroke-width="2"/><text x="${lx}" y="${(cy - 6).toFixed(1)}"${anchor} fill="${col}" font-weight="700">${m.kind.toUpperCase()}</text></g>`;
     }
   }
@@ -238,6 +248,8 @@ function legend(s: TseqSeries, width: number, height: number): string[] {
       `<path d="M-5 -5l10 10m0 -10l-10 10" stroke="${KIND_COLOR.rst}" stroke-width="2.4"/>`,
       "reset",
     ]);
+  if (kinds.has("syn"))
+    items.push([`<circle r="4" fill="#ffffff" stroke="${KIND_COLOR.syn}" stroke-width="2"/>`, "SYN"]);
   if (kinds.has("fin"))
     items.push([`<circle r="5" fill="#ffffff" stroke="${KIND_COLOR.fin}" stroke-width="2"/>`, "FIN"]);
   const out = [`<g class="legend" transform="translate(${M.left} ${height - 32})">`];

@@ -15,7 +15,7 @@ import { type DecodedPacket, TcpField } from "../model/packet.js";
 import { seqSub } from "../util/seq.js";
 import { ACK, FIN, PacketContext, SYN, TcpState, thresholds } from "./context.js";
 import { BASE, BASE_SEQ_SET, FLOW_STRIDE, SACK_DELIVERED, STATIC, VALID_BIF, WIN_SCALE } from "./flows.js";
-import { ALL_FLAGS, Flag, FLAGS_SHOWN_WHEN_HIDDEN, FrameBit } from "./flags.js";
+import { ALL_FLAGS, analysisPrinted, Flag, FLAGS_SHOWN_WHEN_HIDDEN, FrameBit } from "./flags.js";
 import { type AnalysisOptions, resolveOptions } from "./options.js";
 import { CHUNK_MASK, CHUNK_SHIFT, FrameColumns, FrameSideTable } from "./results.js";
 import { ackChanged } from "./rules/ack-changed.js";
@@ -173,11 +173,11 @@ export class TcpAnalyzer {
           wscale = w.wscale;
           hasTfo = w.hasTfo;
           tfoCookieLen = w.tfoCookieLen;
-          if (hasSeglen && s.t.trackBif) rememberSackSum(c, st, w.sackDelivered);
+          if (s.t.trackBif) rememberSackSum(c, st, w.sackDelivered);
         }
       }
       if (syn || wscale >= 0) windowScale(c, st, wscale, !hidden);
-      if (!walked && pkt.sackCount > 0 && hasSeglen && s.t.trackBif) rememberSack(c, st, pkt);
+      if (!walked && pkt.sackCount > 0 && s.t.trackBif) rememberSack(c, st, pkt);
       if (syn && hasTfo) tfoSyn(c, s, tfoCookieLen, hasTfo, hasSeglen);
     }
 
@@ -193,9 +193,8 @@ export class TcpAnalyzer {
     if (c.hasTa) bits |= FrameBit.HAS_TA;
     if (icmp) bits |= FrameBit.IN_ICMP_ERROR;
     if (hlen >= 20) bits |= FrameBit.FULL_HEADER;
-    // tshark prints no analysis for a bogus data offset (it stops right after the seq field), nor
-    // for an ICMP-quoted header (it looks the record up with seq + base, a key never stored).
-    if (hidden || hlen < 20 || icmp) bits |= FrameBit.ANALYSIS_HIDDEN;
+    // tshark prints no analysis for a bogus data offset (it stops right after the seq field).
+    if (hidden || hlen < 20) bits |= FrameBit.ANALYSIS_HIDDEN;
     ch.bits[i] = bits >>> 0;
     ch.acksFrame[i] = c.acksFrame;
     ch.ackRttNs[i] = c.ackRttNs;
@@ -265,7 +264,7 @@ export class TcpAnalyzer {
           this.baseEvents.set(f, ev);
         }
         ev.push(n, seq, 0);
-        bits |= Flag.REUSED_PORTS | FrameBit.HAS_TA;
+        bits |= Flag.REUSED_PORTS | FrameBit.HAS_TA | FrameBit.ICMP_RECORD_HELD;
       }
       const ack = ch.ack[i]!;
       const shownAck = (bits & FrameBit.HAS_SEGLEN) !== 0 ? seqSub(ack, base[f ^ 1]!) : ack;
@@ -319,7 +318,7 @@ export class TcpAnalyzer {
   flags(frame: number): number {
     const b = this.bits(frame);
     if ((b & FrameBit.FULL_HEADER) === 0) return 0;
-    return (b & FrameBit.ANALYSIS_HIDDEN) !== 0 ? b & FLAGS_SHOWN_WHEN_HIDDEN : b & ALL_FLAGS;
+    return analysisPrinted(b) ? b & ALL_FLAGS : b & FLAGS_SHOWN_WHEN_HIDDEN;
   }
 
   /** The analysis flags found for the frame, even where tshark would not print them. */
@@ -327,9 +326,9 @@ export class TcpAnalyzer {
     return this.bits(frame) & ALL_FLAGS;
   }
 
-  /** tshark prints the frame's tcp.analysis items (false: no TCP, or its option walk stopped early). */
+  /** tshark prints the frame's tcp.analysis items (flags.ts analysisPrinted). */
   private analysisShown(frame: number): boolean {
-    return (this.bits(frame) & FrameBit.ANALYSIS_HIDDEN) === 0;
+    return analysisPrinted(this.bits(frame));
   }
 
   /** True when tcp.len (and relative numbers, calculated window) are shown for the frame. */
@@ -449,8 +448,8 @@ export class TcpAnalyzer {
     if (ch === undefined) return Number.NaN;
     const i = frame & CHUNK_MASK;
     const f = ch.flow[i]!;
-    if (f < 0 || (ch.bits[i]! & (FrameBit.HAS_TA | FrameBit.ANALYSIS_HIDDEN)) !== FrameBit.HAS_TA)
-      return Number.NaN;
+    const b = ch.bits[i]!;
+    if (f < 0 || (b & FrameBit.HAS_TA) === 0 || !analysisPrinted(b)) return Number.NaN;
     return this.s.firstRtt[f >> 1]!;
   }
 

@@ -69,12 +69,23 @@ export const FrameBit = {
   FULL_HEADER: 1 << 27,
   /**
    * tshark prints no tcp.analysis items for the frame although it analysed it: its option walk
-   * stopped with an exception (cut header, empty SACK option; the TFO items, printed earlier, stay),
-   * the data offset is below 5 (nothing after the seq field is printed), or the header is quoted
-   * in an ICMP error.
+   * stopped with an exception (cut header, empty SACK option; the TFO items, printed earlier, stay)
+   * or the data offset is below 5 (nothing after the seq field is printed).
    */
   ANALYSIS_HIDDEN: 1 << 28,
+  /**
+   * For an ICMP-quoted header: tshark's second pass re-flagged it as a SYN-ACK with a new ISN and so
+   * holds its analysis record; otherwise it looks the record up under seq + base, a key never
+   * stored, and prints nothing.
+   */
+  ICMP_RECORD_HELD: 1 << 29,
 } as const;
+
+/** Whether tshark prints the frame's tcp.analysis items (see ANALYSIS_HIDDEN, ICMP_RECORD_HELD). */
+export function analysisPrinted(bits: number): boolean {
+  if ((bits & (FrameBit.ANALYSIS_HIDDEN | FrameBit.FULL_HEADER)) !== FrameBit.FULL_HEADER) return false;
+  return (bits & FrameBit.IN_ICMP_ERROR) === 0 || (bits & FrameBit.ICMP_RECORD_HELD) !== 0;
+}
 
 /** Flags tshark still prints when ANALYSIS_HIDDEN is set. */
 export const FLAGS_SHOWN_WHEN_HIDDEN = (1 << 15) | (1 << 16) | (1 << 17);

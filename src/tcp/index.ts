@@ -10,6 +10,6 @@ export {
   isPlainRetransmission,
   parseFlagNames,
 } from "./flags.js";
-export { infoTags } from "./info.js";
+export { frameInfoTags, infoTags } from "./info.js";
 export { type TcpFieldStrings, tcpFieldStrings } from "./fields.js";
 export { WSCALE_NONE, WSCALE_UNKNOWN } from "./flows.js";

@@ -8,7 +8,8 @@
  * "[TCP ZeroWindowProbeAck] [TCP ZeroWindow]" or "[TCP ACKed unseen segment] [TCP Previous segment
  * not captured]". The TFO flags are expert items only and add no tag.
  */
-import { Flag, isPlainRetransmission } from "./flags.js";
+import type { TcpAnalyzer } from "./analyzer.js";
+import { Flag, FrameBit, isPlainRetransmission } from "./flags.js";
 
 /**
  * Tags for `mask` (flags.ts Flag bits) in Info-column order, joined by single spaces ("" if none).
@@ -33,4 +34,13 @@ export function infoTags(mask: number, dupAckFrame = 0, dupAckNum = 0): string {
   if (mask & Flag.ZERO_WINDOW) printed.push("[TCP ZeroWindow]");
   if (mask & Flag.ZERO_WINDOW_PROBE_ACK) printed.push("[TCP ZeroWindowProbeAck]");
   return printed.reverse().join(" ");
+}
+
+/**
+ * The tags tshark shows for a frame (after `finish()`): none for a TCP header quoted inside an ICMP
+ * error, whose Info column belongs to the ICMP message.
+ */
+export function frameInfoTags(a: TcpAnalyzer, frame: number): string {
+  if ((a.bits(frame) & FrameBit.IN_ICMP_ERROR) !== 0) return "";
+  return infoTags(a.flags(frame), a.dupAckFrame(frame), a.dupAckNum(frame));
 }

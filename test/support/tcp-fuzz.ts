@@ -217,12 +217,13 @@ export function randomConversation(rng: Rng, t0: number, id: number, v6: boolean
   return out;
 }
 
-/** Rare header-level damage: snaplen cuts, empty SACK options, bogus data offsets. */
+/** Rare header-level damage: snaplen cuts, empty SACK options, bogus data offsets, ICMP quotes. */
 function damage(rng: Rng, p: SynthPacket): SynthPacket {
   const r = rng.next();
   if (r < 0.02) return { ...p, snap: 20 + 16 + rng.int(30) };
   if (r < 0.03) return { ...p, rawOptions: [1, 1, 5, 2] };
   if (r < 0.035) return { ...p, doff: rng.int(5) };
+  if (r < 0.04 && !p.src.includes(":")) return { ...p, icmpFrom: "10.9.9.9" };
   return p;
 }
 

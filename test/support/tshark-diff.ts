@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { TcpAnalyzer } from "../../src/tcp/analyzer.js";
 import { tcpFieldStrings } from "../../src/tcp/fields.js";
 import { FLAG_NAMES } from "../../src/tcp/flags.js";
-import { infoTags } from "../../src/tcp/info.js";
+import { frameInfoTags } from "../../src/tcp/info.js";
 import { analyzeSynth, type SynthPacket, writeSynthPcap } from "./tcp-synth.js";
 
 export const DIFF_FIELDS = [
@@ -40,7 +40,7 @@ const nz = (v: number): string => (v === 0 ? "" : String(v));
 /** Our values for one frame, formatted as tshark prints them. */
 export function ourFields(a: TcpAnalyzer, n: number): string[] {
   const t = tcpFieldStrings(a, n);
-  const tags = infoTags(a.flags(n), a.dupAckFrame(n), a.dupAckNum(n));
+  const tags = frameInfoTags(a, n);
   return [
     t.stream,
     t.seq,
