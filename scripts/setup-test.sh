@@ -16,5 +16,6 @@ if [ "${#need[@]}" -gt 0 ]; then
     echo "setup-test: missing Debian packages (${need[*]}); run as root or install them" >&2
   fi
 fi
-npm ci --no-audit --no-fund
+# npm ci rejects the lock file npm 11 writes for optional platform packages (biome); install honours it.
+npm install --no-audit --no-fund
 npm run build

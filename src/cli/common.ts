@@ -49,3 +49,44 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
   return Boolean(stream.isTTY);
 }
+
+/**
+ * A progress line on stderr for long inputs: bytes read, packets per second, time left. Only on a
+ * terminal, never with machine-readable output, and only once reading has taken a moment.
+ */
+export function progressLine(label: string, enabled: boolean): {
+  onProgress: (rawRead: number, rawSize: number, frames: number) => void;
+  done: () => void;
+} {
+  const started = performance.now();
+  let last = 0;
+  let shown = false;
+  const stream = process.stderr;
+  const active = enabled && Boolean(stream.isTTY) && !process.env.CI;
+  return {
+    onProgress(rawRead, rawSize, frames) {
+      if (!active) return;
+      const now = performance.now();
+      if (now - started < 700 || now - last < 100) return;
+      last = now;
+      shown = true;
+      const secs = (now - started) / 1000;
+      const rate = frames / secs;
+      const mb = (x: number): string => `${(x / 1e6).toFixed(0)} MB`;
+      let text = `${label}: ${mb(rawRead)}`;
+      if (rawSize > 0) {
+        const frac = Math.min(1, rawRead / rawSize);
+        const width = 24;
+        const fill = Math.round(frac * width);
+        const left = frac > 0 ? secs * (1 / frac - 1) : 0;
+        text = `${label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0)}% of ${mb(rawSize)}, ${(rate / 1e6).toFixed(2)} M packets/s, ${left.toFixed(0)} s left`;
+      } else {
+        text += `, ${(rate / 1e6).toFixed(2)} M packets/s`;
+      }
+      stream.write(`\r${text.slice(0, (stream.columns || 100) - 1)}\x1b[K`);
+    },
+    done() {
+      if (shown) stream.write("\r\x1b[K");
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { diagnoseFile, type DiagnosisReport } from "../api/index.js";
 import { renderReportHtml } from "../render/report-html.js";
 import { renderReportMarkdown } from "../render/report-markdown.js";
 import { renderReportText } from "../render/report-text.js";
-import { reportProblems, UsageError, useColor } from "./common.js";
+import { progressLine, reportProblems, UsageError, useColor } from "./common.js";
 
 interface Opts {
   json?: boolean;
@@ -43,7 +43,9 @@ export function registerDiagnose(program: Command): void {
       let worst = 0;
       const reports: DiagnosisReport[] = [];
       for (const file of files) {
-        const { report, summary } = await diagnoseFile(file, { diagnose: overrides });
+        const progress = progressLine(`analysing ${file}`, !opts.json);
+        const { report, summary } = await diagnoseFile(file, { diagnose: overrides, onProgress: progress.onProgress });
+        progress.done();
         if (summary.records === 0 && summary.problems.some((p) => p.fatal)) {
           reportProblems(summary);
           worst = 2;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { connections } from "../api/index.js";
 import { renderFlowsCsv, renderFlowsJson, renderFlowsTable } from "../render/flows.js";
-import { reportProblems, useColor } from "./common.js";
+import { progressLine, reportProblems, useColor } from "./common.js";
 
 export function registerFlows(program: Command): void {
   program
@@ -11,7 +11,9 @@ export function registerFlows(program: Command): void {
     .option("--json", "JSON: {\"version\":1,\"connections\":[...]}")
     .option("--csv", "CSV, one row per connection")
     .action(async (file: string, opts: { json?: boolean; csv?: boolean }) => {
-      const { result, connections: list } = await connections(file);
+      const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);
+      const { result, connections: list } = await connections(file, { onProgress: progress.onProgress });
+      progress.done();
       const s = result.summary;
       if (s.records === 0 && s.problems.some((p) => p.fatal)) {
         reportProblems(s);
