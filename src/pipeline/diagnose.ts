@@ -21,6 +21,10 @@ export interface DiagnoseCaptureOptions extends AnalyzeOptions {
   details?: boolean;
   /** Name shown for the capture (default: the path). */
   name?: string;
+  /** Connections whose packets are gathered for diagrams: those of the first N findings. */
+  maxDetailStreams?: number;
+  /** Packets kept per such connection (evidence frames are always kept). */
+  maxDetailPackets?: number;
 }
 
 function endpoint(addr: string, port: number): string {
@@ -102,9 +106,12 @@ export async function diagnoseCapture(
       options.diagnose ?? {},
     );
     phraseFindings(findings);
-    const streams = new Set(findings.map((f) => f.stream).filter((x): x is number => x !== null));
+    const named = findings.map((f) => f.stream).filter((x): x is number => x !== null);
+    const streams = new Set([...new Set(named)].slice(0, options.maxDetailStreams ?? 12));
     const evidence = new Set(findings.flatMap((f) => (typeof f.frames[0] === "number" ? (f.frames as number[]) : [])));
-    const details = options.details !== false && streams.size > 0 ? await collectDetails(file, streams, evidence) : [];
+    const details = options.details !== false && streams.size > 0 ? await collectDetails(file, streams, evidence, {
+            maxPacketsPerStream: options.maxDetailPackets ?? 3000,
+          }) : [];
     const first = s.firstTs ? s.firstTs[0] + s.firstTs[1] / 1e9 : null;
     const last = s.lastTs ? s.lastTs[0] + s.lastTs[1] / 1e9 : null;
     const report: DiagnosisReport = {

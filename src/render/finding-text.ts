@@ -114,7 +114,10 @@ const PHRASES: Record<string, Phrase> = {
               ? "before any data was exchanged"
               : `${secs(n(f, "afterLastDataSec"))} after the last data`;
     return {
-      summary: `${s(f, "resetBy")} (the ${s(f, "resetByRole")}) reset the connection ${when} (frame ${s(f, "rstFrame")}).`,
+      summary:
+        n(f, "connections") > 1
+          ? `${n(f, "connections")} connections were reset by the ${s(f, "resetByRole")} ${when.replace(/^[0-9.]+ [µm]?s after/, "after")}${n(f, "distinctResetters") > 1 ? ` (${n(f, "distinctResetters")} different ${s(f, "resetByRole")}s)` : ""}; the first: ${s(f, "resetBy")}, frame ${s(f, "rstFrame")}.`
+          : `${s(f, "resetBy")} (the ${s(f, "resetByRole")}) reset the connection ${when} (frame ${s(f, "rstFrame")}).`,
       explanation:
         `A normal TCP connection ends with both sides sending FIN ("I am done"). A RST instead aborts it at once, and whatever the other side had not yet processed may be thrown away. ` +
         `Here ${s(f, "resetBy")} sent the RST ${when}. ` +
@@ -138,7 +141,10 @@ const PHRASES: Record<string, Phrase> = {
     next: `Look at what ${s(f, "receiver")} was doing at that time: a printer waiting for paper or finishing a page, a full disk, a busy or hung application. Zero windows are normal flow control when short; long ones mean the receiver cannot keep up.`,
   }),
   "path.loss": (f) => ({
-    summary: `Packets were lost on the path: ${plural(n(f, "lossSignals"), "retransmission")} (worst direction ${s(f, "worstLossRatePct")} % of data packets) over ${secs(n(f, "connectionSec"))}.`,
+    summary:
+      n(f, "connectionsAffected") > 1
+        ? `Packets were lost on the path in ${n(f, "connectionsAffected")} of ${n(f, "connectionsTotal")} connections: ${plural(n(f, "lossSignalsAllConnections"), "retransmission")} in all (${s(f, "lossRateAllAffectedPct")} % of their data packets); the worst connection lost ${s(f, "worstLossRatePct")} %.`
+        : `Packets were lost on the path: ${plural(n(f, "lossSignals"), "retransmission")} (worst direction ${s(f, "worstLossRatePct")} % of data packets) over ${secs(n(f, "connectionSec"))}.`,
     explanation:
       `When a packet is lost, the receiver keeps acknowledging the last byte it got (Wireshark: "[TCP Dup ACK]") and the sender sends the missing data again ("[TCP Retransmission]", "[TCP Fast Retransmission]"). ` +
       `Per direction: ${(f.directions as string[])

@@ -10,8 +10,40 @@ import type { Direction } from "../../tcp/connection/types.js";
 import { type DiagnoseContext, endpointText, eventsOf, evidence, finding, other, round, side, streamOf } from "../context.js";
 import { silentRuns } from "./receiver-silent.js";
 
+interface LossCandidate {
+  finding: Finding;
+  worst: number;
+  signals: number;
+  dataPackets: number;
+}
+
+/**
+ * One finding for the whole capture: loss is a property of the path, and a busy capture would
+ * otherwise list it once per connection. The worst connection gives the stream and the evidence.
+ */
 export function pathLoss(ctx: DiagnoseContext): Finding[] {
-  const out: Finding[] = [];
+  const cands = lossPerConnection(ctx);
+  if (cands.length === 0) return [];
+  cands.sort((a, b) => b.signals - a.signals || b.worst - a.worst);
+  const top = cands[0]!;
+  if (cands.length === 1) return [top.finding];
+  const signals = cands.reduce((n, c) => n + c.signals, 0);
+  const data = cands.reduce((n, c) => n + c.dataPackets, 0);
+  const f = top.finding;
+  f.severity = cands.some((c) => c.finding.severity === "warning") ? "warning" : "info";
+  f.facts = {
+    ...f.facts,
+    connectionsAffected: cands.length,
+    connectionsTotal: ctx.connections.length,
+    lossSignalsAllConnections: signals,
+    lossRateAllAffectedPct: round((signals / Math.max(1, data)) * 100, 2),
+    worstStreams: cands.slice(0, 5).map((c) => c.finding.stream ?? -1),
+  };
+  return [f];
+}
+
+function lossPerConnection(ctx: DiagnoseContext): LossCandidate[] {
+  const out: LossCandidate[] = [];
   const o = ctx.options;
   for (const c of ctx.connections) {
     const silent = new Set(silentRuns(c, o.silentMinRetransmissions, o.silentMinSec).flatMap((r) => r.retrans.map((e) => e.frame)));
@@ -59,8 +91,11 @@ export function pathLoss(ctx: DiagnoseContext): Finding[] {
       });
     }
     if (perDir.length === 0) continue;
-    out.push(
-      finding({
+    out.push({
+      worst,
+      signals,
+      dataPackets: c.origStats.dataPackets + c.respStats.dataPackets,
+      finding: finding({
         id: "path.loss",
         severity: worst >= 0.01 ? "warning" : "info",
         culprit: null,
@@ -75,7 +110,7 @@ export function pathLoss(ctx: DiagnoseContext): Finding[] {
           connectionSec: round(c.durationSec),
         },
       }),
-    );
+    });
   }
   return out;
 }

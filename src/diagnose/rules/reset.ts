@@ -8,7 +8,37 @@ import type { Finding } from "../../model/finding.js";
 import { type DiagnoseContext, endpointText, evidence, finding, other, round, side, streamOf } from "../context.js";
 import { silentRuns } from "./receiver-silent.js";
 
+/**
+ * Resets of the same kind (the same side resetting at the same point) are one finding with a
+ * count: a capture of a hundred identical aborted jobs tells one story, not a hundred.
+ */
 export function reset(ctx: DiagnoseContext): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of resetPerConnection(ctx)) {
+    const key = `${f.facts.resetByRole}|${f.facts.phase}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  const out: Finding[] = [];
+  for (const g of groups.values()) {
+    const f = g[0]!;
+    if (g.length > 1) {
+      const resetters = new Set(g.map((x) => x.culprit));
+      f.facts = {
+        ...f.facts,
+        connections: g.length,
+        distinctResetters: resetters.size,
+        streams: g.map((x) => x.stream ?? -1).slice(0, 50),
+      };
+      (f.frames as number[]).push(...g.slice(1, 6).map((x) => (x.frames as number[]).at(-1)!));
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+function resetPerConnection(ctx: DiagnoseContext): Finding[] {
   const out: Finding[] = [];
   for (const c of ctx.connections) {
     const cl = c.close;
@@ -43,6 +73,7 @@ export function reset(ctx: DiagnoseContext): Finding[] {
           resetBy: endpointText(resetter),
           resetByRole: cl.by === c.client ? "client" : "server",
           peer: endpointText(side(c, other(cl.by))),
+          server: endpointText(cl.by === c.client ? side(c, other(cl.by)) : resetter),
           phase,
           afterLastDataSec: sinceData === null ? null : round(sinceData, 6),
           lastDataBy: cl.lastDataBy === null ? null : endpointText(side(c, cl.lastDataBy)),
