@@ -65,7 +65,8 @@ export async function analyzeCapture(
       }
       tcpFrames++;
       const n = f.number;
-      tracker.observe(f, pkt, analyzer.stream(n), analyzer.flags(n));
+      // Everything the analysis found (also what tshark would not print on this frame).
+      tracker.observe(f, pkt, analyzer.stream(n), analyzer.computedFlags(n));
     },
     options,
   );

@@ -9,7 +9,7 @@ import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus } from "../model/packet.js";
 import type { ConnectionDetail, PacketView } from "../model/report.js";
 import { tcpFlagsText } from "../render/packet-line.js";
-import { infoTags, TcpAnalyzer } from "../tcp/index.js";
+import { frameInfoTags, TcpAnalyzer } from "../tcp/index.js";
 
 export interface DetailOptions {
   /** Packets kept per stream before only evidence frames are added. */
@@ -77,7 +77,7 @@ export async function collectDetails(
       v.seq = analyzer.seq(n);
       v.ack = v.flags.includes("ACK") ? analyzer.ack(n) : 0;
       v.win = analyzer.windowSize(n);
-      v.tags = infoTags(analyzer.flags(n), analyzer.dupAckFrame(n), analyzer.dupAckNum(n));
+      v.tags = frameInfoTags(analyzer, n);
     }
   }
   return [...details.values()]

@@ -14,7 +14,7 @@ import type { CaptureSummary } from "../capture/types.js";
 import { decodeFrame, netDst, netSrc } from "../decode/index.js";
 import { formatEpoch, RecordKind, type FrameRecord } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
-import { TcpAnalyzer, infoTags, tcpFieldStrings } from "../tcp/index.js";
+import { frameInfoTags, TcpAnalyzer, tcpFieldStrings } from "../tcp/index.js";
 import type { PacketLineData } from "../render/packet-line.js";
 import { tcpOptionsText } from "../render/tcp-options-text.js";
 import { seqSub } from "../util/seq.js";
@@ -121,8 +121,7 @@ export async function formatFrames(
         d.ack = t.ack;
         d.windowSize = t.windowSize;
         d.analysisFlags = t.flags;
-        const mask = analyzer.flags(n);
-        d.tags = infoTags(mask, analyzer.dupAckFrame(n), analyzer.dupAckNum(n));
+        d.tags = frameInfoTags(analyzer, n);
         if (pkt.tcpHeaderLen > 20 && !pkt.tcpHeaderTruncated) {
           const sackBase = seqSub(pkt.ack, analyzer.ack(n));
           d.optionsText = tcpOptionsText(f.data, pkt.tcpOff + 20, pkt.tcpOff + pkt.tcpHeaderLen, sackBase);

@@ -196,9 +196,12 @@ export class TcpAnalyzer {
     // tshark prints no analysis for a bogus data offset (it stops right after the seq field).
     if (hidden || hlen < 20) bits |= FrameBit.ANALYSIS_HIDDEN;
     ch.bits[i] = bits >>> 0;
-    ch.acksFrame[i] = c.acksFrame;
-    ch.ackRttNs[i] = c.ackRttNs;
-    ch.bytesInFlight[i] = c.bytesInFlight;
+    // (Chunks start zeroed and each frame is stored once: zeros need no write.)
+    if (c.acksFrame !== 0) {
+      ch.acksFrame[i] = c.acksFrame;
+      ch.ackRttNs[i] = c.ackRttNs;
+    }
+    if (c.bytesInFlight !== 0) ch.bytesInFlight[i] = c.bytesInFlight;
     if ((c.aflags & Flag.DUPLICATE_ACK) !== 0) cols.dupAcks.push(n, c.dupAckNum, c.dupAckFrame);
     if (!Number.isNaN(c.rtoNs)) cols.rtos.push(n, c.rtoNs, c.rtoFrame);
     if ((c.tcpFlags & (SYN | ACK)) === (SYN | ACK)) this.synAcks.push(n, 0, 0);
