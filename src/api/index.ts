@@ -70,3 +70,4 @@ export async function diagnoseFile(
   const { report, result } = await diagnoseCapture(input, options);
   return { report, summary: result.summary };
 }
+export * from "./compare.js";

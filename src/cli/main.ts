@@ -4,6 +4,7 @@ import { registerInfo } from "./info.js";
 import { registerPackets } from "./packets.js";
 import { registerFlows } from "./flows.js";
 import { registerDiagnose } from "./diagnose.js";
+import { registerCompare } from "./compare.js";
 import { UsageError } from "./common.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
   registerPackets(program);
   registerFlows(program);
   registerDiagnose(program);
+  registerCompare(program);
   // A closed pipe (tcpsleuth ... | head) is a normal way to stop reading output.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);

@@ -85,7 +85,7 @@ function vantage(conns: ConnectionRecord[]): string {
 export async function diagnoseCapture(
   input: CaptureInput,
   options: DiagnoseCaptureOptions & ReadOptions = {},
-): Promise<{ report: DiagnosisReport; result: AnalyzeResult }> {
+): Promise<{ report: DiagnosisReport; result: AnalyzeResult; connections: ConnectionRecord[] }> {
   const { input: file, cleanup } = await rereadable(input);
   try {
     const conns: ConnectionRecord[] = [];
@@ -136,7 +136,7 @@ export async function diagnoseCapture(
       connections: rows(conns, findings),
       details,
     };
-    return { report, result };
+    return { report, result, connections: conns };
   } finally {
     cleanup();
   }
