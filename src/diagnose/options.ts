@@ -29,7 +29,7 @@ export interface DiagnoseOptions {
 export const DEFAULT_DIAGNOSE_OPTIONS: DiagnoseOptions = {
   noResponseMinSyns: 2,
   noResponseMinWaitSec: 3,
-  silentMinRetransmissions: 3,
+  silentMinRetransmissions: 2,
   silentMinSec: 1,
   zeroWindowMinSec: 0.5,
   lossMinRetransmissions: 3,

@@ -178,6 +178,8 @@ export class Ep {
   /** Latest SYN (no ACK) of this side: seen, raw seq, time, frame. */
   synSeen = false;
   synSeq = 0;
+  /** Payload carried by that SYN (TCP Fast Open): a SYN-ACK may acknowledge it too. */
+  synLen = 0;
   synT = 0;
   /** Latest good SYN-ACK of this side: seen, raw seq, time. */
   synAckSeen = false;

@@ -450,6 +450,7 @@ export class ConnectionTracker {
     }
     ep.synSeen = true;
     ep.synSeq = p.seq;
+    ep.synLen = p.len;
     ep.synT = p.t;
     ep.synReplied = false;
     addEvent(c, o.maxEventsPerConnection, p, kind, Number.NaN);
@@ -466,7 +467,8 @@ export class ConnectionTracker {
     if (peer.synSeen) {
       peer.synReplied = true;
       const expected = (peer.synSeq + 1) >>> 0;
-      if (p.ack !== expected) {
+      // With TCP Fast Open the SYN carries data and a SYN-ACK that accepts it acknowledges it as well.
+      if (p.ack !== expected && p.ack !== ((expected + peer.synLen) >>> 0)) {
         c.badSynAcks++;
         kind = Ev.BAD_SYNACK;
         value = (p.ack - expected) | 0;
