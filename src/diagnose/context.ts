@@ -17,6 +17,8 @@ export interface CaptureFacts {
   eventsDropped: number;
   /** Whether the capture stopped early (damaged tail). */
   damaged: boolean;
+  /** RSTs that arrived with another IP TTL than the rest of their sender's packets. */
+  suspiciousResets: readonly { frame: number; stream: number; ttl: number; usualTtl: number; usualCount: number }[];
 }
 
 export interface DiagnoseContext {

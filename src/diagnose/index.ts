@@ -17,6 +17,7 @@ import { receiverSilent } from "./rules/receiver-silent.js";
 import { refused } from "./rules/refused.js";
 import { reset } from "./rules/reset.js";
 import { staleHalfOpen } from "./rules/stale-half-open.js";
+import { suspiciousPacket } from "./rules/suspicious-packet.js";
 import { synAckBadAck } from "./rules/synack-bad-ack.js";
 import { zeroWindow } from "./rules/zero-window.js";
 
@@ -36,6 +37,7 @@ const RULES: readonly Rule[] = [
   pathLoss,
   reset,
   captureIncomplete,
+  suspiciousPacket,
   limitReached,
 ];
 

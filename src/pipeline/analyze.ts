@@ -12,6 +12,7 @@ import { DecodedPacket, DecodeStatus } from "../model/packet.js";
 import { TcpAnalyzer } from "../tcp/index.js";
 import { ConnectionTracker, type ConnectionOptions, type ConnectionRecord, type TrackerStats } from "../tcp/connection/index.js";
 import type { AnalysisOptions } from "../tcp/index.js";
+import { type SuspiciousPacket, TtlWatch } from "../tcp/ttl-watch.js";
 
 export interface AnalyzeOptions extends ReadOptions {
   analysis?: Partial<AnalysisOptions>;
@@ -29,6 +30,8 @@ export interface AnalyzeResult {
   streams: number;
   /** Unacked-segment cap hits in the Wireshark analysis (per-flow limit reached). */
   unackedCapHits: number;
+  /** RSTs whose IP TTL differs from the sender's steady TTL on that connection (middlebox hint). */
+  suspiciousResets: SuspiciousPacket[];
 }
 
 function count(m: Map<string, number>, reason: string): void {
@@ -45,6 +48,7 @@ export async function analyzeCapture(
   tracker.onConnection = onConnection;
   const pkt = new DecodedPacket();
   const skipped = new Map<string, number>();
+  const ttl = new TtlWatch();
   let tcpFrames = 0;
   const summary = await readCapture(
     input,
@@ -67,6 +71,7 @@ export async function analyzeCapture(
       const n = f.number;
       // Everything the analysis found (also what tshark would not print on this frame).
       tracker.observe(f, pkt, analyzer.stream(n), analyzer.computedFlags(n));
+      ttl.observe(n, f.data, pkt, analyzer.stream(n));
     },
     options,
   );
@@ -79,5 +84,6 @@ export async function analyzeCapture(
     skipped,
     streams: analyzer.streamCount,
     unackedCapHits: analyzer.unackedCapHits,
+    suspiciousResets: ttl.suspicious(),
   };
 }

@@ -102,6 +102,7 @@ export async function diagnoseCapture(
         connectionsEvicted: result.tracker.caps.openConnectionsEvicted,
         eventsDropped: result.tracker.caps.eventsDropped,
         damaged: s.problems.some((p) => p.fatal),
+        suspiciousResets: result.suspiciousResets,
       },
       options.diagnose ?? {},
     );

@@ -163,6 +163,14 @@ const PHRASES: Record<string, Phrase> = {
       `The packets passed the network and were just not recorded: the capturing machine or the mirror (SPAN) port dropped them. This is not a network fault.`,
     next: `Treat conclusions about loss in this capture with care. For a better capture: capture on a less loaded machine, with a capture filter, a bigger buffer (dumpcap -B), or from a network tap instead of a SPAN port.`,
   }),
+  "middlebox.suspicious-packet": (f) => ({
+    summary: `${plural(n(f, "resets"), "reset (RST)", "resets (RST)")} ${n(f, "resets") === 1 ? "arrives" : "arrive"} with IP TTL ${s(f, "ttl")}, while ${f.claimedSender ?? "its sender"} sent all its other ${n(f, "usualPackets")} packets with TTL ${s(f, "usualTtl")}: possibly forged by a device in between.`,
+    explanation:
+      `Every IP packet carries a TTL ("time to live") that each router on the way lowers by one. A host starts all its packets with the same TTL and they take the same path, so within one connection they all arrive with the same value. ` +
+      `This RST arrives with a TTL ${Math.abs(n(f, "hopsDifference"))} ${Math.abs(n(f, "hopsDifference")) === 1 ? "hop" : "hops"} ${n(f, "hopsDifference") > 0 ? "closer to the capture point" : "further away"} than the rest of the traffic that claims to come from the same address. ` +
+      `Firewalls, NAT routers and intrusion-prevention systems send such resets in the name of a server when they drop a connection (for example after an idle timeout). This is a hint from one capture, not proof.`,
+    next: `Capture on the other side of the firewall or router at the same time and run \`tcpsleuth correlate OUTSIDE INSIDE\`: a RST that exists only on one side was made by the device. Check the device's connection-tracking idle timeout.`,
+  }),
   "analysis.limit-reached": (f) => ({
     summary: `Some analysis detail was capped: ${n(f, "unackedSegmentsNotTracked")} segments not tracked, ${n(f, "connectionsEvicted")} connections evicted, ${n(f, "evidenceEventsDropped")} evidence events dropped.`,
     explanation: `tcpsleuth keeps its memory bounded. When a table fills up, it keeps analysing but with less detail, and says so here.`,
