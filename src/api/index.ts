@@ -5,6 +5,9 @@
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { buildInfoReport, type InfoReport } from "../render/info.js";
+import { decodeFrame } from "../decode/index.js";
+import { RecordKind } from "../model/frame.js";
+import { DecodedPacket, DecodeStatus } from "../model/packet.js";
 
 export type { CaptureInput, ReadOptions };
 
@@ -12,8 +15,23 @@ export async function captureInfo(
   input: CaptureInput,
   options: ReadOptions = {},
 ): Promise<{ summary: CaptureSummary; report: InfoReport }> {
-  const summary = await readCapture(input, () => {}, options);
-  return { summary, report: buildInfoReport(summary) };
+  // Decode every frame too, so that the frames tcpsleuth cannot analyse are counted with their reason.
+  const pkt = new DecodedPacket();
+  const notAnalysed = new Map<string, number>();
+  const summary = await readCapture(
+    input,
+    (f) => {
+      if (f.kind !== RecordKind.PACKET) {
+        notAnalysed.set("pcapng custom block (no packet)", (notAnalysed.get("pcapng custom block (no packet)") ?? 0) + 1);
+        return;
+      }
+      decodeFrame(f.linkType, f.data, f.origLen, pkt);
+      const reason = pkt.status !== DecodeStatus.OK ? pkt.reason || "not TCP" : pkt.inIcmpError ? "TCP header quoted in an ICMP error" : "";
+      if (reason) notAnalysed.set(reason, (notAnalysed.get(reason) ?? 0) + 1);
+    },
+    options,
+  );
+  return { summary, report: buildInfoReport(summary, notAnalysed) };
 }
 
 import { analyzeFrames, formatFrames, rereadable } from "../pipeline/packets.js";

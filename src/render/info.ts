@@ -149,8 +149,8 @@ export function renderInfoText(r: InfoReport): string {
     );
   }
   if (r.commentedPackets > 0) out.push(line("Packets with comments", r.commentedPackets));
-  if (r.skipped.length === 0) out.push(line("Frames skipped", 0));
-  for (const s of r.skipped) out.push(line("Frames skipped", `${s.count}: ${s.reason}`));
+  if (r.skipped.length === 0) out.push(line("Frames not analysed", "0 (every frame carries TCP)"));
+  for (const s of r.skipped) out.push(line("Frames not analysed", `${s.count}: ${s.reason}`));
   for (const p of r.problems)
     out.push(line(p.fatal ? "Reading stopped" : "Problem", `byte ${p.offset}: ${p.message}`));
   return `${out.join("\n")}\n`;
