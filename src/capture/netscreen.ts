@@ -7,7 +7,7 @@
 import { CaptureFormatError } from "../util/errors.js";
 import { LinkType } from "../model/linktype.js";
 import { RecordKind, type FrameRecord } from "../model/frame.js";
-import type { CaptureSummary, RecordParser } from "./types.js";
+import { newInterfaceInfo, type CaptureSummary, type RecordParser } from "./types.js";
 
 const HEADER = /^(\d+)\.(\d): ([^(]+)\(([io])\) len=(\d+):/;
 const MAX_TEXT = 256 * 1024 * 1024;
@@ -28,21 +28,7 @@ export class NetScreenParser implements RecordParser {
     private readonly emit: (f: FrameRecord) => void,
   ) {
     summary.format = "netscreen";
-    summary.interfaces.push({
-      sectionIndex: 0,
-      linkType: LinkType.ETHERNET,
-      snaplen: 0,
-      ticksPerSecond: 10,
-      precisionDigits: 1,
-      tsOffsetSec: 0,
-      name: undefined,
-      description: undefined,
-      filter: undefined,
-      os: undefined,
-      hardware: undefined,
-      packets: 0,
-      statEntries: 0,
-    });
+    summary.interfaces.push(newInterfaceInfo(LinkType.ETHERNET, 0, 10, 1));
   }
 
   parse(buf: Uint8Array, pos: number, end: number, base: number): number {

@@ -4,7 +4,7 @@
  */
 import { CaptureFormatError } from "../util/errors.js";
 import type { FrameRecord } from "../model/frame.js";
-import type { CaptureSummary, RecordParser } from "./types.js";
+import { newInterfaceInfo, type CaptureSummary, type RecordParser } from "./types.js";
 
 const FILE_HEADER_LEN = 24;
 const RECORD_HEADER_LEN = 16;
@@ -63,21 +63,7 @@ export class PcapParser implements RecordParser {
     // The upper bits of the link-type field carry FCS information (pcap spec §4); the type is the low 16.
     this.linkType = this.u32(buf, pos + 20) & 0xffff;
     this.maxRecord = Math.max(MAX_STANDARD_PACKET, s.snaplen);
-    s.interfaces.push({
-      sectionIndex: 0,
-      linkType: this.linkType,
-      snaplen: s.snaplen,
-      ticksPerSecond: this.nanos ? 1e9 : 1e6,
-      precisionDigits: this.nanos ? 9 : 6,
-      tsOffsetSec: 0,
-      name: undefined,
-      description: undefined,
-      filter: undefined,
-      os: undefined,
-      hardware: undefined,
-      packets: 0,
-      statEntries: 0,
-    });
+    s.interfaces.push(newInterfaceInfo(this.linkType, s.snaplen, this.nanos ? 1e9 : 1e6, this.nanos ? 9 : 6));
     this.headerDone = true;
   }
 

@@ -5,7 +5,7 @@
  */
 import { CaptureFormatError } from "../util/errors.js";
 import { RecordKind, type FrameRecord } from "../model/frame.js";
-import { countSkip, type CaptureSummary, type InterfaceInfo, type RecordParser } from "./types.js";
+import { countSkip, newInterfaceInfo, type CaptureSummary, type InterfaceInfo, type RecordParser } from "./types.js";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -165,21 +165,8 @@ export class PcapngParser implements RecordParser {
   }
 
   private interfaceDescription(b: Uint8Array, pos: number, len: number): void {
-    const info: InterfaceInfo = {
-      sectionIndex: this.ifaces.length,
-      linkType: this.u16(b, pos + 8),
-      snaplen: this.u32(b, pos + 12),
-      ticksPerSecond: 1e6,
-      precisionDigits: 6,
-      tsOffsetSec: 0,
-      name: undefined,
-      description: undefined,
-      filter: undefined,
-      os: undefined,
-      hardware: undefined,
-      packets: 0,
-      statEntries: 0,
-    };
+    const info: InterfaceInfo = newInterfaceInfo(this.u16(b, pos + 8), this.u32(b, pos + 12), 1e6, 6);
+    info.sectionIndex = this.ifaces.length;
     let ticks = 1e6;
     let offsetSec = 0;
     this.options(b, pos + 16, pos + len - 4, (code, vs, ve) => {
@@ -285,9 +272,20 @@ export class PcapngParser implements RecordParser {
     this.emit(f);
   }
 
+  /**
+   * Enhanced (type 6) and obsolete (type 2) packet blocks share their layout after the interface id:
+   * timestamp high/low, captured and original length, data, options. The obsolete block's id is 16 bits.
+   */
   private enhancedPacket(b: Uint8Array, pos: number, len: number, base: number): void {
-    if (len < 32) throw new CaptureFormatError("pcapng enhanced packet block too short", base + pos);
-    const id = this.u32(b, pos + 8);
+    this.packetBlock(b, pos, len, base, this.u32(b, pos + 8));
+  }
+
+  private obsoletePacket(b: Uint8Array, pos: number, len: number, base: number): void {
+    this.packetBlock(b, pos, len, base, this.u16(b, pos + 8));
+  }
+
+  private packetBlock(b: Uint8Array, pos: number, len: number, base: number, id: number): void {
+    if (len < 32) throw new CaptureFormatError("pcapng packet block too short", base + pos);
     const ifc = this.ifaces[id];
     const capLen = this.u32(b, pos + 20);
     const dataStart = pos + 28;
@@ -372,38 +370,6 @@ export class PcapngParser implements RecordParser {
     f.fileOffset = base + pos;
     f.data = b.subarray(pos + 12, pos + 12 + capLen);
     f.comment = undefined;
-    this.deliver(f, ifc);
-  }
-
-  private obsoletePacket(b: Uint8Array, pos: number, len: number, base: number): void {
-    if (len < 32) throw new CaptureFormatError("pcapng packet block too short", base + pos);
-    const id = this.u16(b, pos + 8);
-    const ifc = this.ifaces[id];
-    const capLen = this.u32(b, pos + 20);
-    const dataStart = pos + 28;
-    const bodyEnd = pos + len - 4;
-    if (dataStart + capLen > bodyEnd) {
-      throw new CaptureFormatError(
-        `pcapng packet block says ${capLen} captured bytes but the block holds only ${bodyEnd - dataStart}`,
-        base + pos,
-      );
-    }
-    if (!ifc) {
-      countSkip(this.summary, `packet for interface ${id}, which the section never described`);
-      return;
-    }
-    const f = this.frame;
-    f.number++;
-    f.kind = RecordKind.PACKET;
-    f.hasTs = true;
-    this.setTime(f, ifc, this.u32(b, pos + 12), this.u32(b, pos + 16));
-    f.capLen = capLen;
-    f.origLen = this.u32(b, pos + 24);
-    f.linkType = ifc.info.linkType;
-    f.interfaceId = this.ifaceBase + id;
-    f.fileOffset = base + pos;
-    f.data = b.subarray(dataStart, dataStart + capLen);
-    f.comment = this.packetComment(b, dataStart + ((capLen + 3) & ~3), bodyEnd);
     this.deliver(f, ifc);
   }
 

@@ -23,6 +23,25 @@ export interface InterfaceInfo {
   statEntries: number;
 }
 
+/** An interface with every optional field unset: readers fill in what their format says. */
+export function newInterfaceInfo(linkType: number, snaplen: number, ticksPerSecond: number, precisionDigits: number): InterfaceInfo {
+  return {
+    sectionIndex: 0,
+    linkType,
+    snaplen,
+    ticksPerSecond,
+    precisionDigits,
+    tsOffsetSec: 0,
+    name: undefined,
+    description: undefined,
+    filter: undefined,
+    os: undefined,
+    hardware: undefined,
+    packets: 0,
+    statEntries: 0,
+  };
+}
+
 export interface SectionInfo {
   byteOrder: "little" | "big";
   versionMajor: number;
