@@ -68,14 +68,22 @@ interface Pair {
 
 function pairs(file: string): Pair[] {
   return [
-    { what: "read + decode (info)", ours: [TCPSLEUTH, "info", file], peer: have("capinfos") ? ["capinfos", file] : undefined, peerName: "capinfos" },
+    {
+      what: "read + decode (info)",
+      ours: [TCPSLEUTH, "info", file],
+      peer: have("capinfos") ? ["capinfos", file] : undefined,
+      peerName: "capinfos",
+    },
   ];
 }
 
 ensureData();
-if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+if (!existsSync(join(ROOT, "dist", "cli", "main.js")))
+  execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
 const files = quick ? ["bench-small.pcap"] : ["bench-small.pcap", "bench-large.pcap", "bench-large.pcapng"];
-const rows: string[][] = [["file", "task", "tcpsleuth s", "pkt/s", "peak MiB", "peer", "peer s", "peer MiB", "speed-up"]];
+const rows: string[][] = [
+  ["file", "task", "tcpsleuth s", "pkt/s", "peak MiB", "peer", "peer s", "peer MiB", "speed-up"],
+];
 for (const name of files) {
   const file = join(DATA, name);
   const pkts = packetsIn(file);

@@ -5,7 +5,21 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
 
 const SRC = resolve(import.meta.dirname, "..", "src");
-const ORDER = ["util", "model", "capture", "decode", "tcp", "diagnose", "compare", "render", "pipeline", "api", "cli", "server", "web"];
+const ORDER = [
+  "util",
+  "model",
+  "capture",
+  "decode",
+  "tcp",
+  "diagnose",
+  "compare",
+  "render",
+  "pipeline",
+  "api",
+  "cli",
+  "server",
+  "web",
+];
 /** Extra rules beyond the order: render may use tcp/compare types only, cli and server go through api. */
 const FORBIDDEN: Record<string, string[]> = {
   cli: ["capture", "decode", "tcp", "diagnose", "compare", "pipeline", "server", "web"],
@@ -36,7 +50,8 @@ test("no layer imports a higher layer", () => {
       const trank = ORDER.indexOf(target);
       if (trank < 0 || target === layer) continue;
       if (trank > rank) violations.push(`${relative(SRC, f)} imports ${target}`);
-      else if (!typeOnly && FORBIDDEN[layer]?.includes(target)) violations.push(`${relative(SRC, f)} imports ${target} (go through api)`);
+      else if (!typeOnly && FORBIDDEN[layer]?.includes(target))
+        violations.push(`${relative(SRC, f)} imports ${target} (go through api)`);
     }
   }
   assert.deepEqual(violations, []);

@@ -84,11 +84,16 @@ test("mutated and truncated corpus captures never throw and never hang", async (
 
 test("a gzip stream of a mutated capture never throws", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.nat({ max: corpus.length - 1 }), fc.nat(), fc.nat({ max: 255 }), async (which, pos, val) => {
-      const gz = Uint8Array.from(gzipSync(corpus[which]!));
-      gz[10 + (pos % (gz.length - 10))] = val;
-      await readAll(gz);
-    }),
+    fc.asyncProperty(
+      fc.nat({ max: corpus.length - 1 }),
+      fc.nat(),
+      fc.nat({ max: 255 }),
+      async (which, pos, val) => {
+        const gz = Uint8Array.from(gzipSync(corpus[which]!));
+        gz[10 + (pos % (gz.length - 10))] = val;
+        await readAll(gz);
+      },
+    ),
     { numRuns: 100 },
   );
 });

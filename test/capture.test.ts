@@ -47,11 +47,14 @@ function pkt(tsSec: number, tsNsec: number, len: number, fill: number) {
 test("pcap: both byte orders, µs and ns, exact timestamps and lengths", async () => {
   for (const bigEndian of [false, true]) {
     for (const nanoseconds of [false, true]) {
-      const bytes = writePcap([pkt(1700000000, 123456789, 60, 1), { ...pkt(1700000001, 5000, 1514, 2), origLen: 9000 }], {
-        linkType: 1,
-        bigEndian,
-        nanoseconds,
-      });
+      const bytes = writePcap(
+        [pkt(1700000000, 123456789, 60, 1), { ...pkt(1700000001, 5000, 1514, 2), origLen: 9000 }],
+        {
+          linkType: 1,
+          bigEndian,
+          nanoseconds,
+        },
+      );
       const { frames, summary } = await collect(bytes);
       assert.equal(summary.problems.length, 0);
       assert.equal(summary.format, nanoseconds ? "nsecpcap" : "pcap");
@@ -104,7 +107,10 @@ test("pcapng: sections of both byte orders, tsresol powers of 10 and 2, tsoffset
   const bytes = writePcapng([
     {
       comment: "first section",
-      interfaces: [{ linkType: 1, name: "eth0" }, { linkType: 113, tsresol: 9 }],
+      interfaces: [
+        { linkType: 1, name: "eth0" },
+        { linkType: 113, tsresol: 9 },
+      ],
       packets: [
         { ...pkt(1600000000, 250000000, 60, 1), comment: "hello" },
         { ...pkt(1600000000, 999999999, 70, 2), interfaceId: 1 },
@@ -124,7 +130,10 @@ test("pcapng: sections of both byte orders, tsresol powers of 10 and 2, tsoffset
   const { frames, summary } = await collect(bytes);
   assert.deepEqual(summary.problems, []);
   assert.equal(summary.sections.length, 2);
-  assert.deepEqual(summary.sections.map((s) => s.byteOrder), ["little", "big"]);
+  assert.deepEqual(
+    summary.sections.map((s) => s.byteOrder),
+    ["little", "big"],
+  );
   assert.deepEqual(summary.sections[0]!.comments, ["first section"]);
   assert.deepEqual(
     frames.map((f) => [f.number, f.ts, f.linkType, f.iface, f.comment]),
@@ -164,22 +173,39 @@ test("gzip-compressed input and streams are detected by magic, not by name", asy
   const gz = gzipSync(bytes);
   const a = await collect(gz);
   assert.equal(a.summary.compression, "gzip");
-  assert.deepEqual(a.frames.map((f) => f.len), [60, 61]);
+  assert.deepEqual(
+    a.frames.map((f) => f.len),
+    [60, 61],
+  );
   const b = await collect(Readable.from([gz.subarray(0, 5), gz.subarray(5)]));
-  assert.deepEqual(b.frames.map((f) => f.len), [60, 61]);
+  assert.deepEqual(
+    b.frames.map((f) => f.len),
+    [60, 61],
+  );
   const c = await collect(Readable.from([bytes.subarray(0, 3), bytes.subarray(3, 50), bytes.subarray(50)]));
-  assert.deepEqual(c.frames.map((f) => f.len), [60, 61]);
+  assert.deepEqual(
+    c.frames.map((f) => f.len),
+    [60, 61],
+  );
 });
 
 test("zstd-compressed input (fixture made with zstd 1.5.4)", async () => {
-  const { frames, summary } = await collect(new URL("./fixtures/two-frames.pcap.zst", import.meta.url).pathname);
+  const { frames, summary } = await collect(
+    new URL("./fixtures/two-frames.pcap.zst", import.meta.url).pathname,
+  );
   assert.equal(summary.compression, "zstd");
   assert.deepEqual(summary.problems, []);
-  assert.deepEqual(frames.map((f) => f.len), [60, 61]);
+  assert.deepEqual(
+    frames.map((f) => f.len),
+    [60, 61],
+  );
 });
 
 test("damaged gzip: frames before the damage, then a one-line problem", async () => {
-  const bytes = writePcap(Array.from({ length: 200 }, (_, i) => pkt(i, 0, 100, i)), { linkType: 1 });
+  const bytes = writePcap(
+    Array.from({ length: 200 }, (_, i) => pkt(i, 0, 100, i)),
+    { linkType: 1 },
+  );
   const gz = gzipSync(bytes);
   const { frames, summary } = await collect(gz.subarray(0, Math.floor(gz.length / 2)));
   assert.ok(frames.length < 200);
@@ -188,7 +214,10 @@ test("damaged gzip: frames before the damage, then a one-line problem", async ()
 
 test("not a capture: text, html, empty and unknown binary are named", async () => {
   const cases: [Uint8Array, RegExp][] = [
-    [new TextEncoder().encode("No.     Time  Source  Destination\n1 0.000 10.0.0.1 10.0.0.2 TCP\n"), /looks like text/],
+    [
+      new TextEncoder().encode("No.     Time  Source  Destination\n1 0.000 10.0.0.1 10.0.0.2 TCP\n"),
+      /looks like text/,
+    ],
     [new TextEncoder().encode("<!DOCTYPE html><html></html>"), /HTML/],
     [new Uint8Array(0), /empty/],
     [Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3), /unknown format \(first bytes de ad be ef\)/],

@@ -25,8 +25,14 @@ test("info reads standard input (tcpdump -w - | tcpsleuth info -)", (t) => {
   if (tcpdump.status !== 0) return t.skip("tcpdump not installed");
   const r = runCli(["info", "--json", "-"], tcpdump.stdout);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).packets, Number(/Number of packets:\s+(\d+)/.exec(
-    readFileSync(join(SCENARIOS, "zero-window", "capture.pcapng.capinfos.txt"), "utf8"))![1]));
+  assert.equal(
+    JSON.parse(r.stdout).packets,
+    Number(
+      /Number of packets:\s+(\d+)/.exec(
+        readFileSync(join(SCENARIOS, "zero-window", "capture.pcapng.capinfos.txt"), "utf8"),
+      )![1],
+    ),
+  );
 });
 
 test("unusable input: one line naming the file and the offset, exit code 2, no stack trace", () => {

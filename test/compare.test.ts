@@ -15,7 +15,10 @@ test("compare ranks the client's RST right after the last data as the first diff
   assert.equal(top.bad.by, "client");
   assert.ok((top.bad.afterLastDataSec as number) < 0.5);
   assert.equal(top.good.kind, "fin");
-  assert.deepEqual(top.frames.map((f) => f.file), ["success/capture.pcapng", "failure/capture.pcapng"]);
+  assert.deepEqual(
+    top.frames.map((f) => f.file),
+    ["success/capture.pcapng", "failure/capture.pcapng"],
+  );
   assert.ok(top.frames[1]!.frames.includes(112), "the RST frame is evidence");
   assert.match(top.summary, /RST from the client/);
   // PSH on the last packets is listed, but well below the close.

@@ -393,7 +393,12 @@ test("inactivity timeout splits a connection after inactivityTimeoutSec of silen
   assert.equal(one.longestIdle?.afterFrame, 4);
   assert.equal(one.longestIdle?.beforeFrame, 5);
   assert.equal(one.eventCounts.idle, 1);
-  assert.deepEqual(one.origStats.longestIdle, { sec: 300, afterFrame: 4, beforeFrame: 5, fromTs: 1700000000.04 });
+  assert.deepEqual(one.origStats.longestIdle, {
+    sec: 300,
+    afterFrame: 4,
+    beforeFrame: 5,
+    fromTs: 1700000000.04,
+  });
   assert.equal(one.respStats.longestIdle, null); // one packet only
 });
 

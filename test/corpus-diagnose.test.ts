@@ -16,8 +16,12 @@ test("diagnose runs on every corpus capture", async () => {
     for (const f of report.findings) {
       findings++;
       assert.ok((FINDING_IDS as readonly string[]).includes(f.id), `${basename(file)}: unknown id ${f.id}`);
-      assert.ok(f.summary.length > 0 && f.explanation.length > 0 && f.next.length > 0, `${basename(file)}: ${f.id} phrased`);
-      if (f.id !== "healthy" && f.id !== "analysis.limit-reached") assert.ok(f.frames.length > 0, `${basename(file)}: ${f.id} has evidence`);
+      assert.ok(
+        f.summary.length > 0 && f.explanation.length > 0 && f.next.length > 0,
+        `${basename(file)}: ${f.id} phrased`,
+      );
+      if (f.id !== "healthy" && f.id !== "analysis.limit-reached")
+        assert.ok(f.frames.length > 0, `${basename(file)}: ${f.id} has evidence`);
     }
     JSON.stringify(report);
   }

@@ -12,7 +12,11 @@ test("the router's forged RST (outside capture) is flagged by its TTL; the insid
   assert.equal(hint.severity, "info");
   assert.equal(hint.confidence, "low");
   assert.ok((hint.frames as number[]).includes(37));
-  assert.ok(!outside.report.findings.some((f) => f.id.startsWith("middlebox.") && f.id !== "middlebox.suspicious-packet"));
+  assert.ok(
+    !outside.report.findings.some(
+      (f) => f.id.startsWith("middlebox.") && f.id !== "middlebox.suspicious-packet",
+    ),
+  );
   const inside = await diagnoseFile(join(SCENARIOS, "middlebox-idle-reset", "inside.pcapng"));
   assert.ok(!inside.report.findings.some((f) => f.id === "middlebox.suspicious-packet"));
 });

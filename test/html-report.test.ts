@@ -39,7 +39,10 @@ test("HTML reports render their ladder and time-sequence graph in Chromium", asy
         const el = page.locator(sel).first();
         assert.equal(await el.count(), 1, `${name}: ${sel} present`);
         const box = await el.boundingBox();
-        assert.ok(box && box.width > 200 && box.height > 100, `${name}: ${sel} has a real size (${JSON.stringify(box)})`);
+        assert.ok(
+          box && box.width > 200 && box.height > 100,
+          `${name}: ${sel} has a real size (${JSON.stringify(box)})`,
+        );
       }
       const marks = await page.locator("svg.ladder line, svg.ladder path, svg.ladder polyline").count();
       assert.ok(marks > 3, `${name}: ladder draws arrows`);

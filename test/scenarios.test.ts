@@ -33,7 +33,9 @@ function scenarioDirs(dir: string): string[] {
   return out.sort();
 }
 
-const dirs = scenarioDirs(SCENARIOS).filter((d) => !(JSON.parse(readFileSync(join(d, "expected.json"), "utf8")) as Expected).captures);
+const dirs = scenarioDirs(SCENARIOS).filter(
+  (d) => !(JSON.parse(readFileSync(join(d, "expected.json"), "utf8")) as Expected).captures,
+);
 
 test("the single-capture scenarios are there", () => {
   assert.ok(dirs.length >= 13, `found ${dirs.length}`);
@@ -48,19 +50,30 @@ for (const dir of dirs) {
       const cands = got.filter((f) => f.id === m.id);
       assert.ok(cands.length > 0, `missing ${m.id}; got ${got.map((f) => f.id).join(", ")}`);
       const ok = cands.some((f) => {
-        const culpritOk = m.culprit === null || (f.culprit !== null && (f.culprit === m.culprit || ipOf(f.culprit) === ipOf(m.culprit)));
+        const culpritOk =
+          m.culprit === null ||
+          (f.culprit !== null && (f.culprit === m.culprit || ipOf(f.culprit) === ipOf(m.culprit)));
         const streamOk = m.stream === null || m.stream === undefined || f.stream === m.stream;
         const frames = (f.frames as number[]).filter((x) => typeof x === "number");
         const framesOk = m.frames.length === 0 || m.frames.some((x) => frames.includes(x));
         return culpritOk && streamOk && framesOk;
       });
-      assert.ok(ok, `${m.id}: want culprit ${m.culprit} stream ${m.stream} frames ${m.frames}; got ${JSON.stringify(cands.map((f) => [f.culprit, f.stream, f.frames]))}`);
+      assert.ok(
+        ok,
+        `${m.id}: want culprit ${m.culprit} stream ${m.stream} frames ${m.frames}; got ${JSON.stringify(cands.map((f) => [f.culprit, f.stream, f.frames]))}`,
+      );
       for (const f of cands) {
-        assert.ok(f.summary.length > 20 && f.explanation.length > 80 && f.next.length > 20, `${m.id} is explained`);
+        assert.ok(
+          f.summary.length > 20 && f.explanation.length > 80 && f.next.length > 20,
+          `${m.id} is explained`,
+        );
       }
     }
     for (const bad of exp.must_not) {
-      assert.ok(!got.some((f) => f.id === bad), `must not report ${bad}: ${got.find((f) => f.id === bad)?.summary}`);
+      assert.ok(
+        !got.some((f) => f.id === bad),
+        `must not report ${bad}: ${got.find((f) => f.id === bad)?.summary}`,
+      );
     }
     const healthy = exp.must.some((m) => m.id === "healthy");
     if (healthy) assert.equal(report.verdict, "healthy");

@@ -6,6 +6,10 @@ export type { CompareOutcome };
 export type { CompareResult, Difference } from "../compare/compare.js";
 
 /** A capture where things worked next to one where they failed: the differences that matter, ranked. */
-export function compareFiles(good: CaptureInput, bad: CaptureInput, options: DiagnoseCaptureOptions = {}): Promise<CompareOutcome> {
+export function compareFiles(
+  good: CaptureInput,
+  bad: CaptureInput,
+  options: DiagnoseCaptureOptions = {},
+): Promise<CompareOutcome> {
   return compareInputs(good, bad, options);
 }

@@ -22,11 +22,19 @@ export async function captureInfo(
     input,
     (f) => {
       if (f.kind !== RecordKind.PACKET) {
-        notAnalysed.set("pcapng custom block (no packet)", (notAnalysed.get("pcapng custom block (no packet)") ?? 0) + 1);
+        notAnalysed.set(
+          "pcapng custom block (no packet)",
+          (notAnalysed.get("pcapng custom block (no packet)") ?? 0) + 1,
+        );
         return;
       }
       decodeFrame(f.linkType, f.data, f.origLen, pkt);
-      const reason = pkt.status !== DecodeStatus.OK ? pkt.reason || "not TCP" : pkt.inIcmpError ? "TCP header quoted in an ICMP error" : "";
+      const reason =
+        pkt.status !== DecodeStatus.OK
+          ? pkt.reason || "not TCP"
+          : pkt.inIcmpError
+            ? "TCP header quoted in an ICMP error"
+            : "";
       if (reason) notAnalysed.set(reason, (notAnalysed.get(reason) ?? 0) + 1);
     },
     options,

@@ -5,7 +5,13 @@
  */
 import { CaptureFormatError } from "../util/errors.js";
 import { RecordKind, type FrameRecord } from "../model/frame.js";
-import { countSkip, newInterfaceInfo, type CaptureSummary, type InterfaceInfo, type RecordParser } from "./types.js";
+import {
+  countSkip,
+  newInterfaceInfo,
+  type CaptureSummary,
+  type InterfaceInfo,
+  type RecordParser,
+} from "./types.js";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;

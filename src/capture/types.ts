@@ -24,7 +24,12 @@ export interface InterfaceInfo {
 }
 
 /** An interface with every optional field unset: readers fill in what their format says. */
-export function newInterfaceInfo(linkType: number, snaplen: number, ticksPerSecond: number, precisionDigits: number): InterfaceInfo {
+export function newInterfaceInfo(
+  linkType: number,
+  snaplen: number,
+  ticksPerSecond: number,
+  precisionDigits: number,
+): InterfaceInfo {
   return {
     sectionIndex: 0,
     linkType,

@@ -54,7 +54,10 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
  * A progress line on stderr for long inputs: bytes read, packets per second, time left. Only on a
  * terminal, never with machine-readable output, and only once reading has taken a moment.
  */
-export function progressLine(label: string, enabled: boolean): {
+export function progressLine(
+  label: string,
+  enabled: boolean,
+): {
   onProgress: (rawRead: number, rawSize: number, frames: number) => void;
   done: () => void;
 } {

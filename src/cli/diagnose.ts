@@ -44,7 +44,10 @@ export function registerDiagnose(program: Command): void {
       const reports: DiagnosisReport[] = [];
       for (const file of files) {
         const progress = progressLine(`analysing ${file}`, !opts.json);
-        const { report, summary } = await diagnoseFile(file, { diagnose: overrides, onProgress: progress.onProgress });
+        const { report, summary } = await diagnoseFile(file, {
+          diagnose: overrides,
+          onProgress: progress.onProgress,
+        });
         progress.done();
         if (summary.records === 0 && summary.problems.some((p) => p.fatal)) {
           reportProblems(summary);
@@ -58,13 +61,17 @@ export function registerDiagnose(program: Command): void {
           process.stderr.write(`tcpsleuth: wrote ${out}\n`);
         }
         if (!opts.json) {
-          process.stdout.write(opts.markdown ? renderReportMarkdown(report) : renderReportText(report, { color: useColor() }));
+          process.stdout.write(
+            opts.markdown ? renderReportMarkdown(report) : renderReportText(report, { color: useColor() }),
+          );
         }
         reportProblems(summary);
         worst = Math.max(worst, exitCodeFor(report));
       }
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : { version: 1, reports }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(reports.length === 1 ? reports[0] : { version: 1, reports }, null, 2)}\n`,
+        );
       }
       process.exitCode = worst;
     });

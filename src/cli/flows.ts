@@ -6,9 +6,11 @@ import { progressLine, reportProblems, useColor } from "./common.js";
 export function registerFlows(program: Command): void {
   program
     .command("flows")
-    .description("one row per TCP connection: roles, Zeek conn_state and history, bytes, retransmissions, zero windows, how it ended")
+    .description(
+      "one row per TCP connection: roles, Zeek conn_state and history, bytes, retransmissions, zero windows, how it ended",
+    )
     .argument("<file>", "capture file, or - for standard input")
-    .option("--json", "JSON: {\"version\":1,\"connections\":[...]}")
+    .option("--json", 'JSON: {"version":1,"connections":[...]}')
     .option("--csv", "CSV, one row per connection")
     .action(async (file: string, opts: { json?: boolean; csv?: boolean }) => {
       const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);

@@ -41,7 +41,13 @@ export interface CompareResult {
   version: 1;
   good: string;
   bad: string;
-  pairs: { service: string; goodStream: number | null; badStream: number | null; goodUid: number | null; badUid: number | null }[];
+  pairs: {
+    service: string;
+    goodStream: number | null;
+    badStream: number | null;
+    goodUid: number | null;
+    badUid: number | null;
+  }[];
   differences: Difference[];
 }
 
@@ -60,12 +66,17 @@ function streamOf(c: ConnectionRecord | null): number | null {
 }
 
 /** Pairs connections by service in order of appearance; connections without a counterpart pair with null. */
-export function pairConnections(good: readonly ConnectionRecord[], bad: readonly ConnectionRecord[]): ComparePair[] {
+export function pairConnections(
+  good: readonly ConnectionRecord[],
+  bad: readonly ConnectionRecord[],
+): ComparePair[] {
   const byService = (list: readonly ConnectionRecord[]) => {
     const m = new Map<string, ConnectionRecord[]>();
     // Handshake-only attempts that never carried data are not "the job"; keep them at the end.
     const sorted = [...list].sort(
-      (a, b) => Number(a.packets <= 3 && a.origStats.dataPackets + a.respStats.dataPackets === 0) - Number(b.packets <= 3 && b.origStats.dataPackets + b.respStats.dataPackets === 0) || a.uid - b.uid,
+      (a, b) =>
+        Number(a.packets <= 3 && a.origStats.dataPackets + a.respStats.dataPackets === 0) -
+          Number(b.packets <= 3 && b.origStats.dataPackets + b.respStats.dataPackets === 0) || a.uid - b.uid,
     );
     for (const c of sorted) {
       const k = serviceOf(c);
@@ -81,7 +92,8 @@ export function pairConnections(good: readonly ConnectionRecord[], bad: readonly
   for (const service of new Set([...g.keys(), ...b.keys()])) {
     const gl = g.get(service) ?? [];
     const bl = b.get(service) ?? [];
-    for (let i = 0; i < Math.max(gl.length, bl.length); i++) out.push({ service, good: gl[i] ?? null, bad: bl[i] ?? null });
+    for (let i = 0; i < Math.max(gl.length, bl.length); i++)
+      out.push({ service, good: gl[i] ?? null, bad: bl[i] ?? null });
   }
   return out;
 }
@@ -99,7 +111,10 @@ function closeFacts(c: ConnectionRecord): Record<string, unknown> {
     frame: cl.frame,
     afterLastDataSec: cl.afterLastDataSec,
     lastDataBy: role(c, cl.lastDataBy),
-    finBy: [cl.origFinFrame !== null ? role(c, "orig") : null, cl.respFinFrame !== null ? role(c, "resp") : null].filter(Boolean),
+    finBy: [
+      cl.origFinFrame !== null ? role(c, "orig") : null,
+      cl.respFinFrame !== null ? role(c, "resp") : null,
+    ].filter(Boolean),
     state: c.connState,
   };
 }
@@ -166,7 +181,22 @@ function pairDifferences(p: ComparePair, goodFile: string, badFile: string): Dif
       score: bz > gz ? 70 : 25,
       good: { zeroWindowSec: gz, periods: gs.cs.zeroWindowPeriods + gs.ss.zeroWindowPeriods },
       bad: { zeroWindowSec: bz, periods: bs.cs.zeroWindowPeriods + bs.ss.zeroWindowPeriods },
-      frames: [frames(goodFile, g.events.filter((e) => e.kind === "zero-window").map((e) => e.frame).slice(0, 3)), frames(badFile, b.events.filter((e) => e.kind === "zero-window").map((e) => e.frame).slice(0, 3))],
+      frames: [
+        frames(
+          goodFile,
+          g.events
+            .filter((e) => e.kind === "zero-window")
+            .map((e) => e.frame)
+            .slice(0, 3),
+        ),
+        frames(
+          badFile,
+          b.events
+            .filter((e) => e.kind === "zero-window")
+            .map((e) => e.frame)
+            .slice(0, 3),
+        ),
+      ],
     });
   }
   // Retransmissions.
@@ -180,7 +210,22 @@ function pairDifferences(p: ComparePair, goodFile: string, badFile: string): Dif
       score: br > gr ? 60 : 20,
       good: { retransmissions: gr },
       bad: { retransmissions: br },
-      frames: [frames(goodFile, g.events.filter((e) => e.kind === "retransmission").map((e) => e.frame).slice(0, 4)), frames(badFile, b.events.filter((e) => e.kind === "retransmission").map((e) => e.frame).slice(0, 4))],
+      frames: [
+        frames(
+          goodFile,
+          g.events
+            .filter((e) => e.kind === "retransmission")
+            .map((e) => e.frame)
+            .slice(0, 4),
+        ),
+        frames(
+          badFile,
+          b.events
+            .filter((e) => e.kind === "retransmission")
+            .map((e) => e.frame)
+            .slice(0, 4),
+        ),
+      ],
     });
   }
   // Longest stall.
@@ -193,8 +238,15 @@ function pairDifferences(p: ComparePair, goodFile: string, badFile: string): Dif
       kind: "stall",
       score: 55,
       good: { longestIdleSec: gi },
-      bad: { longestIdleSec: bi, afterFrame: b.longestIdle?.afterFrame, beforeFrame: b.longestIdle?.beforeFrame },
-      frames: [frames(goodFile, [g.longestIdle?.afterFrame]), frames(badFile, [b.longestIdle?.afterFrame, b.longestIdle?.beforeFrame])],
+      bad: {
+        longestIdleSec: bi,
+        afterFrame: b.longestIdle?.afterFrame,
+        beforeFrame: b.longestIdle?.beforeFrame,
+      },
+      frames: [
+        frames(goodFile, [g.longestIdle?.afterFrame]),
+        frames(badFile, [b.longestIdle?.afterFrame, b.longestIdle?.beforeFrame]),
+      ],
     });
   }
   // Handshake options.
@@ -209,7 +261,10 @@ function pairDifferences(p: ComparePair, goodFile: string, badFile: string): Dif
         score: 30,
         good: { side: who, ...go },
         bad: { side: who, ...bo },
-        frames: [frames(goodFile, [g.handshake.synFrames[0], g.handshake.synAckFrames[0]]), frames(badFile, [b.handshake.synFrames[0], b.handshake.synAckFrames[0]])],
+        frames: [
+          frames(goodFile, [g.handshake.synFrames[0], g.handshake.synAckFrames[0]]),
+          frames(badFile, [b.handshake.synFrames[0], b.handshake.synAckFrames[0]]),
+        ],
       });
     }
   }
@@ -238,7 +293,16 @@ function pairDifferences(p: ComparePair, goodFile: string, badFile: string): Dif
       score: 10,
       good: { pushInLastPackets: gp, lastPackets: g.close.before.length },
       bad: { pushInLastPackets: bp, lastPackets: b.close.before.length },
-      frames: [frames(goodFile, g.close.before.map((x) => x.frame)), frames(badFile, b.close.before.map((x) => x.frame))],
+      frames: [
+        frames(
+          goodFile,
+          g.close.before.map((x) => x.frame),
+        ),
+        frames(
+          badFile,
+          b.close.before.map((x) => x.frame),
+        ),
+      ],
     });
   }
   // Duration.
@@ -268,7 +332,10 @@ function findingDifferences(good: CompareSide, bad: CompareSide): Difference[] {
       score: f.severity === "error" ? 90 : f.severity === "warning" ? 75 : 35,
       good: { present: false },
       bad: { id: f.id, severity: f.severity, culprit: f.culprit, summary: f.summary },
-      frames: [{ file: good.file, frames: [] }, { file: bad.file, frames: typeof f.frames[0] === "number" ? (f.frames as number[]) : [] }],
+      frames: [
+        { file: good.file, frames: [] },
+        { file: bad.file, frames: typeof f.frames[0] === "number" ? (f.frames as number[]) : [] },
+      ],
       service: "",
       goodStream: null,
       badStream: f.stream,
@@ -284,7 +351,9 @@ export function compareCaptures(good: CompareSide, bad: CompareSide): CompareRes
   const found = findingDifferences(good, bad);
   // A finding that only restates a connection-level difference already listed ranks just below it.
   for (const f of found) {
-    const same = diffs.find((d) => d.badStream === f.badStream && d.kind === "close" && f.bad.id === "conn.reset");
+    const same = diffs.find(
+      (d) => d.badStream === f.badStream && d.kind === "close" && f.bad.id === "conn.reset",
+    );
     if (same) f.score = Math.min(f.score, same.score - 1);
   }
   diffs.push(...found);

@@ -2,6 +2,7 @@
  * What the rules look at: the finished connections of a capture (our model, with Wireshark's stream
  * numbers and flags folded in), grouped by Wireshark stream, plus the capture's own counters.
  */
+import { listFor } from "../util/collections.js";
 import type { Finding } from "../model/finding.js";
 import type { ConnectionEvent, ConnectionRecord, Direction, Endpoint } from "../tcp/connection/types.js";
 import type { DiagnoseOptions } from "./options.js";
@@ -18,7 +19,13 @@ export interface CaptureFacts {
   /** Whether the capture stopped early (damaged tail). */
   damaged: boolean;
   /** RSTs that arrived with another IP TTL than the rest of their sender's packets. */
-  suspiciousResets: readonly { frame: number; stream: number; ttl: number; usualTtl: number; usualCount: number }[];
+  suspiciousResets: readonly {
+    frame: number;
+    stream: number;
+    ttl: number;
+    usualTtl: number;
+    usualCount: number;
+  }[];
 }
 
 export interface DiagnoseContext {
@@ -39,8 +46,7 @@ export function buildContext(
   const byStream = new Map<number, ConnectionRecord[]>();
   for (const c of connections) {
     const s = streamOf(c);
-    let list = byStream.get(s);
-    if (!list) byStream.set(s, (list = []));
+    const list = listFor(byStream, s);
     list.push(c);
   }
   return { connections, byStream, capture, options };
@@ -96,6 +102,23 @@ export function firstAfter(
 ): ConnectionEvent | undefined {
   for (const e of c.events) if (e.frame > frame && pred(e)) return e;
   return undefined;
+}
+
+/** Events of one kind across all connections, grouped by the endpoint that sent them (ip:port). */
+export function eventsBySender(
+  ctx: DiagnoseContext,
+  kind: ConnectionEvent["kind"],
+): Map<string, { c: ConnectionRecord; e: ConnectionEvent }[]> {
+  const groups = new Map<string, { c: ConnectionRecord; e: ConnectionEvent }[]>();
+  for (const c of ctx.connections) {
+    for (const e of c.events) {
+      if (e.kind !== kind) continue;
+      const key = endpointText(side(c, e.dir));
+      const g = listFor(groups, key);
+      g.push({ c, e });
+    }
+  }
+  return groups;
 }
 
 /** Unique, ordered as given, capped. */

@@ -10,7 +10,12 @@ import { decodeFrame } from "../decode/index.js";
 import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus } from "../model/packet.js";
 import { TcpAnalyzer } from "../tcp/index.js";
-import { ConnectionTracker, type ConnectionOptions, type ConnectionRecord, type TrackerStats } from "../tcp/connection/index.js";
+import {
+  ConnectionTracker,
+  type ConnectionOptions,
+  type ConnectionRecord,
+  type TrackerStats,
+} from "../tcp/connection/index.js";
 import type { AnalysisOptions } from "../tcp/index.js";
 import { type SuspiciousPacket, TtlWatch } from "../tcp/ttl-watch.js";
 

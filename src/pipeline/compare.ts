@@ -22,7 +22,8 @@ export async function compareInputs(
   const b = await diagnoseCapture(bad, options);
   // File names as the user will recognise them: the base name, or the last two path parts when the
   // two base names are the same (good/capture.pcapng vs bad/capture.pcapng).
-  const path = (i: CaptureInput, r: DiagnosisReport) => (typeof i === "string" && i !== "-" ? i : r.capture.file);
+  const path = (i: CaptureInput, r: DiagnosisReport) =>
+    typeof i === "string" && i !== "-" ? i : r.capture.file;
   const same = basename(path(good, g.report)) === basename(path(bad, b.report));
   const name = (i: CaptureInput, r: DiagnosisReport) => {
     const p = path(i, r);
@@ -34,5 +35,9 @@ export async function compareInputs(
       { file: name(bad, b.report), connections: b.connections, findings: b.report.findings },
     ),
   );
-  return { result, good: { report: g.report, connections: g.connections }, bad: { report: b.report, connections: b.connections } };
+  return {
+    result,
+    good: { report: g.report, connections: g.connections },
+    bad: { report: b.report, connections: b.connections },
+  };
 }

@@ -109,10 +109,15 @@ export async function diagnoseCapture(
     phraseFindings(findings);
     const named = findings.map((f) => f.stream).filter((x): x is number => x !== null);
     const streams = new Set([...new Set(named)].slice(0, options.maxDetailStreams ?? 12));
-    const evidence = new Set(findings.flatMap((f) => (typeof f.frames[0] === "number" ? (f.frames as number[]) : [])));
-    const details = options.details !== false && streams.size > 0 ? await collectDetails(file, streams, evidence, {
+    const evidence = new Set(
+      findings.flatMap((f) => (typeof f.frames[0] === "number" ? (f.frames as number[]) : [])),
+    );
+    const details =
+      options.details !== false && streams.size > 0
+        ? await collectDetails(file, streams, evidence, {
             maxPacketsPerStream: options.maxDetailPackets ?? 3000,
-          }) : [];
+          })
+        : [];
     const first = s.firstTs ? s.firstTs[0] + s.firstTs[1] / 1e9 : null;
     const last = s.lastTs ? s.lastTs[0] + s.lastTs[1] / 1e9 : null;
     const report: DiagnosisReport = {

@@ -21,7 +21,9 @@ function closeWords(c: Record<string, unknown>): string {
   }
   if (c.kind === "fin") {
     const fins = (c.finBy as string[]).length;
-    return fins === 2 ? `a normal FIN exchange (first FIN from the ${c.by}, frame ${c.frame})` : `a FIN from the ${c.by} only (frame ${c.frame})`;
+    return fins === 2
+      ? `a normal FIN exchange (first FIN from the ${c.by}, frame ${c.frame})`
+      : `a FIN from the ${c.by} only (frame ${c.frame})`;
   }
   return "no close at all in the capture";
 }
@@ -49,7 +51,9 @@ export function phraseDifference(d: Difference): string {
     case "duration":
       return `BAD took ${secs(b.durationSec)}, GOOD ${secs(g.durationSec)}.`;
     case "missing-connection":
-      return g.present ? `GOOD has a ${d.service} connection that BAD does not.` : `BAD has a ${d.service} connection that GOOD does not (state ${String(b.state)}).`;
+      return g.present
+        ? `GOOD has a ${d.service} connection that BAD does not.`
+        : `BAD has a ${d.service} connection that GOOD does not (state ${String(b.state)}).`;
     default:
       return d.kind;
   }
@@ -61,7 +65,9 @@ export function phraseDifferences(r: CompareResult): CompareResult {
 }
 
 function frameList(d: Difference): string {
-  return d.frames.map((f) => `${cleanText(f.file)}: ${f.frames.length ? f.frames.join(", ") : "—"}`).join("   ");
+  return d.frames
+    .map((f) => `${cleanText(f.file)}: ${f.frames.length ? f.frames.join(", ") : "—"}`)
+    .join("   ");
 }
 
 function briefLine(p: PacketBrief | undefined): string {
@@ -71,7 +77,10 @@ function briefLine(p: PacketBrief | undefined): string {
 }
 
 /** The last packets before each connection's close, side by side. */
-export function sideBySideClose(good: ConnectionRecord | undefined, bad: ConnectionRecord | undefined): string {
+export function sideBySideClose(
+  good: ConnectionRecord | undefined,
+  bad: ConnectionRecord | undefined,
+): string {
   const gl = good ? [...good.close.before] : [];
   const bl = bad ? [...bad.close.before] : [];
   const rows = Math.max(gl.length, bl.length);
@@ -82,7 +91,9 @@ export function sideBySideClose(good: ConnectionRecord | undefined, bad: Connect
     out.push(`  ${briefLine(gp).padEnd(34)}  ${briefLine(bp)}`);
   }
   const end = (c: ConnectionRecord | undefined) =>
-    !c || c.close.frame === null ? "(no close)" : `${String(c.close.frame).padStart(5)} ${c.close.kind === "rst" ? "RST" : "FIN"} by ${c.close.by === c.client ? "client" : "server"}`;
+    !c || c.close.frame === null
+      ? "(no close)"
+      : `${String(c.close.frame).padStart(5)} ${c.close.kind === "rst" ? "RST" : "FIN"} by ${c.close.by === c.client ? "client" : "server"}`;
   out.push(`  ${end(good).padEnd(34)}  ${end(bad)}`);
   return out.join("\n");
 }
@@ -92,7 +103,9 @@ export function renderCompareText(
   conns: { good: ConnectionRecord[]; bad: ConnectionRecord[] },
   opts: { color: boolean },
 ): string {
-  const c = opts.color ? pc : { bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
+  const c = opts.color
+    ? pc
+    : { bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
   const out: string[] = [];
   const top = r.differences[0];
   out.push(
@@ -100,7 +113,10 @@ export function renderCompareText(
       ? `${c.bold(c.red("✖ DIFFERENT"))}  ${top.summary}`
       : `${c.bold(c.green("✔ SAME"))}  No difference that matters between the two captures.`,
   );
-  out.push(c.dim(`  GOOD ${cleanText(r.good)}   BAD ${cleanText(r.bad)}   ${r.pairs.length} connection pair(s)`), "");
+  out.push(
+    c.dim(`  GOOD ${cleanText(r.good)}   BAD ${cleanText(r.bad)}   ${r.pairs.length} connection pair(s)`),
+    "",
+  );
   r.differences.forEach((d, i) => {
     out.push(`${String(i + 1).padStart(2)}. ${c.bold(d.kind)}  ${d.summary}`);
     out.push(c.dim(`    evidence  ${frameList(d)}`));
@@ -114,8 +130,15 @@ export function renderCompareText(
 }
 
 export function renderCompareMarkdown(r: CompareResult): string {
-  const out = [`# tcpsleuth compare`, "", `GOOD: \`${cleanText(r.good)}\` — BAD: \`${cleanText(r.bad)}\``, ""];
+  const out = [
+    `# tcpsleuth compare`,
+    "",
+    `GOOD: \`${cleanText(r.good)}\` — BAD: \`${cleanText(r.bad)}\``,
+    "",
+  ];
   out.push("| # | difference | evidence |", "|---|---|---|");
-  r.differences.forEach((d, i) => out.push(`| ${i + 1} | ${d.summary.replace(/\|/g, "\\|")} | ${frameList(d).replace(/\|/g, "\\|")} |`));
+  r.differences.forEach((d, i) =>
+    out.push(`| ${i + 1} | ${d.summary.replace(/\|/g, "\\|")} | ${frameList(d).replace(/\|/g, "\\|")} |`),
+  );
   return `${out.join("\n")}\n`;
 }

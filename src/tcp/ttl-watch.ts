@@ -55,7 +55,7 @@ export class TtlWatch {
     if (stream < 0 || pkt.ipVersion === 0) return;
     this.ensure(stream);
     const o = pkt.srcAddrOff;
-    const addrWord = ((data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!) | 0;
+    const addrWord = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]! | 0;
     if (this.aPort[stream] === -1) {
       this.aPort[stream] = pkt.srcPort;
       this.aAddr[stream] = addrWord;
@@ -79,7 +79,13 @@ export class TtlWatch {
       const i = r.stream * 2 + r.side;
       if (this.same[i]! < minUsualPackets || this.differ[i]! > 0) continue;
       if (this.ttl[i] === r.ttl) continue;
-      out.push({ frame: r.frame, stream: r.stream, ttl: r.ttl, usualTtl: this.ttl[i]!, usualCount: this.same[i]! });
+      out.push({
+        frame: r.frame,
+        stream: r.stream,
+        ttl: r.ttl,
+        usualTtl: this.ttl[i]!,
+        usualCount: this.same[i]!,
+      });
     }
     return out;
   }

@@ -6,7 +6,7 @@
 
 /** Signed distance b - a, in (-2^31, 2^31]. */
 export function seqDiff(a: number, b: number): number {
-  return ((b - a) | 0);
+  return (b - a) | 0;
 }
 export function seqLt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;

@@ -18,7 +18,12 @@ export function captureIncomplete(ctx: DiagnoseContext): Finding[] {
     const gapFrames = c.events
       .filter((e) => e.kind === "lost-segment" || e.kind === "ack-lost-segment" || e.kind === "gap")
       .map((e) => e.frame);
-    hits.push({ stream: streamOf(c), frames: gapFrames, missed: c.missedBytes, conn: `${endpointText(c.orig)} ↔ ${endpointText(c.resp)}` });
+    hits.push({
+      stream: streamOf(c),
+      frames: gapFrames,
+      missed: c.missedBytes,
+      conn: `${endpointText(c.orig)} ↔ ${endpointText(c.resp)}`,
+    });
     totalBytes += c.missedBytes;
   }
   if (hits.length === 0) return out;
@@ -29,7 +34,10 @@ export function captureIncomplete(ctx: DiagnoseContext): Finding[] {
       severity: "info",
       culprit: null,
       stream: hits[0]!.stream,
-      frames: evidence(hits.flatMap((h) => h.frames), Math.max(ctx.options.maxEvidenceFrames, 12)),
+      frames: evidence(
+        hits.flatMap((h) => h.frames),
+        Math.max(ctx.options.maxEvidenceFrames, 12),
+      ),
       confidence: "high",
       facts: {
         missedBytes: totalBytes,

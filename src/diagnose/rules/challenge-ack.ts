@@ -5,10 +5,10 @@
  * ACK with a RST (which should clear the old state) and retries the SYN.
  */
 import type { Finding } from "../../model/finding.js";
-import type { ConnectionEvent, ConnectionRecord } from "../../tcp/connection/types.js";
 import {
   type DiagnoseContext,
   endpointText,
+  eventsBySender,
   evidence,
   finding,
   firstAfter,
@@ -19,34 +19,41 @@ import {
 } from "../context.js";
 
 export function challengeAck(ctx: DiagnoseContext): Finding[] {
-  const groups = new Map<string, { c: ConnectionRecord; e: ConnectionEvent }[]>();
-  for (const c of ctx.connections) {
-    for (const e of c.events) {
-      if (e.kind !== "ack-to-syn") continue;
-      const key = endpointText(side(c, e.dir));
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = []));
-      g.push({ c, e });
-    }
-  }
+  const groups = eventsBySender(ctx, "ack-to-syn");
   const out: Finding[] = [];
   for (const [responder, hits] of groups) {
     const { c, e } = hits[0]!;
     const clientDir = e.dir === "orig" ? "resp" : "orig";
-    const syn = lastBefore(c, e.frame, (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir);
-    const reply = firstAfter(c, e.frame, (x) => x.dir === clientDir && (x.kind === "rst" || x.kind === "syn-retransmit" || x.kind === "syn"));
+    const syn = lastBefore(
+      c,
+      e.frame,
+      (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir,
+    );
+    const reply = firstAfter(
+      c,
+      e.frame,
+      (x) => x.dir === clientDir && (x.kind === "rst" || x.kind === "syn-retransmit" || x.kind === "syn"),
+    );
     const tuples = new Set(hits.map((h) => `${endpointText(h.c.orig)}-${endpointText(h.c.resp)}`));
     const recovered = [...tuples].every((t) =>
-      ctx.connections.some((x) => `${endpointText(x.orig)}-${endpointText(x.resp)}` === t && x.handshake.complete && x.uid > c.uid),
+      ctx.connections.some(
+        (x) =>
+          `${endpointText(x.orig)}-${endpointText(x.resp)}` === t && x.handshake.complete && x.uid > c.uid,
+      ),
     );
-    const resets = hits.filter((h) => firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir)).length;
+    const resets = hits.filter((h) =>
+      firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir),
+    ).length;
     out.push(
       finding({
         id: "handshake.challenge-ack",
         severity: recovered ? "warning" : "error",
         culprit: responder,
         stream: streamOf(c),
-        frames: evidence([syn?.frame, e.frame, reply?.frame, ...hits.slice(1).map((h) => h.e.frame)], ctx.options.maxEvidenceFrames),
+        frames: evidence(
+          [syn?.frame, e.frame, reply?.frame, ...hits.slice(1).map((h) => h.e.frame)],
+          ctx.options.maxEvidenceFrames,
+        ),
         confidence: "high",
         facts: {
           client: endpointText(side(c, clientDir)),

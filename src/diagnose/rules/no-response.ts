@@ -3,21 +3,33 @@
  * a single packet back. The host is down, a firewall drops the SYNs, or the address is wrong. Retry
  * timing is reported as measured: stacks differ (Linux 1, 2, 4 s…; Windows 3, 6 s…; printers anything).
  */
+import { listFor } from "../../util/collections.js";
 import type { Finding } from "../../model/finding.js";
 import type { ConnectionRecord } from "../../tcp/connection/types.js";
-import { clientOf, type DiagnoseContext, endpointText, evidence, finding, round, serverOf, streamOf } from "../context.js";
+import {
+  clientOf,
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  round,
+  serverOf,
+  streamOf,
+} from "../context.js";
 
 export function noResponse(ctx: DiagnoseContext): Finding[] {
   const byServer = new Map<string, ConnectionRecord[]>();
   for (const [, conns] of ctx.byStream) {
     // A Wireshark stream whose every connection is a bare attempt: SYNs only, nothing back.
     const bare = conns.every(
-      (c) => c.handshake.synCount > 0 && c.handshake.synAckCount === 0 && (c.client === "orig" ? c.respStats : c.origStats).packets === 0,
+      (c) =>
+        c.handshake.synCount > 0 &&
+        c.handshake.synAckCount === 0 &&
+        (c.client === "orig" ? c.respStats : c.origStats).packets === 0,
     );
     if (!bare) continue;
     const key = endpointText(serverOf(conns[0]!));
-    let g = byServer.get(key);
-    if (!g) byServer.set(key, (g = []));
+    const g = listFor(byServer, key);
     g.push(...conns);
   }
   // Does the capture see replies at all? If no connection has packets both ways, it may be one-sided.

@@ -7,7 +7,17 @@
  */
 import type { Finding } from "../../model/finding.js";
 import type { Direction } from "../../tcp/connection/types.js";
-import { type DiagnoseContext, endpointText, eventsOf, evidence, finding, other, round, side, streamOf } from "../context.js";
+import {
+  type DiagnoseContext,
+  endpointText,
+  eventsOf,
+  evidence,
+  finding,
+  other,
+  round,
+  side,
+  streamOf,
+} from "../context.js";
 import { silentRuns } from "./receiver-silent.js";
 
 interface LossCandidate {
@@ -46,7 +56,9 @@ function lossPerConnection(ctx: DiagnoseContext): LossCandidate[] {
   const out: LossCandidate[] = [];
   const o = ctx.options;
   for (const c of ctx.connections) {
-    const silent = new Set(silentRuns(c, o.silentMinRetransmissions, o.silentMinSec).flatMap((r) => r.retrans.map((e) => e.frame)));
+    const silent = new Set(
+      silentRuns(c, o.silentMinRetransmissions, o.silentMinSec).flatMap((r) => r.retrans.map((e) => e.frame)),
+    );
     const perDir: Record<string, unknown>[] = [];
     const frames: number[] = [];
     let signals = 0;
@@ -63,7 +75,9 @@ function lossPerConnection(ctx: DiagnoseContext): LossCandidate[] {
           !silent.has(e.frame) &&
           (e.kind === "retransmission" || (e.ws?.includes("retransmission") ?? false)),
       );
-      const silentHere = eventsOf(c, "retransmission").filter((e) => e.dir === d && silent.has(e.frame)).length;
+      const silentHere = eventsOf(c, "retransmission").filter(
+        (e) => e.dir === d && silent.has(e.frame),
+      ).length;
       const retransTotal = st.retransmittedPackets;
       const retransCount = Math.max(0, retransTotal - silentHere);
       // Holes the capture saw that were filled later: lost between the sender and the capture point.

@@ -4,9 +4,19 @@
  * it; or it draws its ports from a tiny range (LPD's 721–731) fast enough to collide. A retried SYN
  * with the same ISN is a retransmission, not reuse.
  */
+import { listFor } from "../../util/collections.js";
 import type { Finding } from "../../model/finding.js";
 import type { ConnectionRecord } from "../../tcp/connection/types.js";
-import { clientOf, type DiagnoseContext, endpointText, evidence, finding, round, serverOf, streamOf } from "../context.js";
+import {
+  clientOf,
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  round,
+  serverOf,
+  streamOf,
+} from "../context.js";
 
 export function portReuse(ctx: DiagnoseContext): Finding[] {
   const byUid = new Map<number, ConnectionRecord>(ctx.connections.map((c) => [c.uid, c]));
@@ -19,19 +29,23 @@ export function portReuse(ctx: DiagnoseContext): Finding[] {
     // The previous connection was refused or failed in its handshake: nothing to collide with.
     if (prev.connState === "REJ" || prev.connState === "S0" || prev.connState === "RSTOS0") continue;
     const key = `${clientOf(c).address}|${endpointText(serverOf(c))}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
+    const g = listFor(groups, key);
     g.push({ c, prev });
   }
   const out: Finding[] = [];
   for (const [key, hits] of groups) {
     const [clientIp, server] = key.split("|") as [string, string];
-    const all = ctx.connections.filter((x) => clientOf(x).address === clientIp && endpointText(serverOf(x)) === server);
+    const all = ctx.connections.filter(
+      (x) => clientOf(x).address === clientIp && endpointText(serverOf(x)) === server,
+    );
     const ports = [...new Set(all.map((x) => clientOf(x).port))].sort((a, b) => a - b);
     const { c } = hits[0]!;
-    const reply = c.events.find((e) => e.dir !== c.client && (e.kind === "ack-to-syn" || e.kind === "synack" || e.kind === "rst"));
+    const reply = c.events.find(
+      (e) => e.dir !== c.client && (e.kind === "ack-to-syn" || e.kind === "synack" || e.kind === "rst"),
+    );
     const clientRst = c.events.find((e) => e.dir === c.client && e.kind === "rst");
-    const smallRange = ports.length <= ctx.options.portReuseSmallRangeMax && all.length >= ctx.options.portReuseMinConnections;
+    const smallRange =
+      ports.length <= ctx.options.portReuseSmallRangeMax && all.length >= ctx.options.portReuseMinConnections;
     out.push(
       finding({
         id: "conn.port-reuse",
@@ -39,7 +53,12 @@ export function portReuse(ctx: DiagnoseContext): Finding[] {
         culprit: clientIp,
         stream: streamOf(c),
         frames: evidence(
-          [c.handshake.synFrames[0], reply?.frame, clientRst?.frame, ...hits.slice(1).map((h) => h.c.handshake.synFrames[0])],
+          [
+            c.handshake.synFrames[0],
+            reply?.frame,
+            clientRst?.frame,
+            ...hits.slice(1).map((h) => h.c.handshake.synFrames[0]),
+          ],
           ctx.options.maxEvidenceFrames,
         ),
         confidence: "high",

@@ -5,7 +5,16 @@
  */
 import type { Finding } from "../../model/finding.js";
 import type { ConnectionEvent, ConnectionRecord, Direction } from "../../tcp/connection/types.js";
-import { type DiagnoseContext, endpointText, evidence, finding, other, round, side, streamOf } from "../context.js";
+import {
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  other,
+  round,
+  side,
+  streamOf,
+} from "../context.js";
 
 interface Run {
   c: ConnectionRecord;
@@ -48,8 +57,16 @@ export function receiverSilent(ctx: DiagnoseContext): Finding[] {
       const after = c.events.find((e) => e.frame > last.frame && (e.dir === receiverDir || e.kind === "rst"));
       const receiverCameBack = c.endFrame > last.frame && after !== undefined && after.dir === receiverDir;
       const intervals: number[] = [];
-      for (let i = 1; i < run.retrans.length; i++) intervals.push(round(run.retrans[i]!.ts - run.retrans[i - 1]!.ts));
-      const endedBy = after?.kind === "rst" ? (after.dir === receiverDir ? "receiver-reset" : "sender-reset") : receiverCameBack ? "receiver-resumed" : "capture-end";
+      for (let i = 1; i < run.retrans.length; i++)
+        intervals.push(round(run.retrans[i]!.ts - run.retrans[i - 1]!.ts));
+      const endedBy =
+        after?.kind === "rst"
+          ? after.dir === receiverDir
+            ? "receiver-reset"
+            : "sender-reset"
+          : receiverCameBack
+            ? "receiver-resumed"
+            : "capture-end";
       out.push(
         finding({
           id: "data.receiver-silent",
@@ -57,7 +74,13 @@ export function receiverSilent(ctx: DiagnoseContext): Finding[] {
           culprit: endpointText(receiver),
           stream: streamOf(c),
           frames: evidence(
-            [run.peerLastFrame, first.frame, ...run.retrans.slice(1, -1).map((e) => e.frame), last.frame, after?.frame],
+            [
+              run.peerLastFrame,
+              first.frame,
+              ...run.retrans.slice(1, -1).map((e) => e.frame),
+              last.frame,
+              after?.frame,
+            ],
             ctx.options.maxEvidenceFrames,
           ),
           confidence: "high",

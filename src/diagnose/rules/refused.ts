@@ -2,17 +2,26 @@
  * handshake.refused — A SYN is answered by a RST: nothing listens on that port, or a device in
  * between rejects the connection on the server's behalf. Reported once per refusing endpoint.
  */
+import { listFor } from "../../util/collections.js";
 import type { Finding } from "../../model/finding.js";
 import type { ConnectionRecord } from "../../tcp/connection/types.js";
-import { clientOf, type DiagnoseContext, endpointText, evidence, finding, round, serverOf, streamOf } from "../context.js";
+import {
+  clientOf,
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  round,
+  serverOf,
+  streamOf,
+} from "../context.js";
 
 export function refused(ctx: DiagnoseContext): Finding[] {
   const byServer = new Map<string, ConnectionRecord[]>();
   for (const c of ctx.connections) {
     if (c.connState !== "REJ") continue;
     const key = endpointText(serverOf(c));
-    let g = byServer.get(key);
-    if (!g) byServer.set(key, (g = []));
+    const g = listFor(byServer, key);
     g.push(c);
   }
   const out: Finding[] = [];

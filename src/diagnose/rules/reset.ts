@@ -5,7 +5,16 @@
  * are the handshake findings' business, not this one's.
  */
 import type { Finding } from "../../model/finding.js";
-import { type DiagnoseContext, endpointText, evidence, finding, other, round, side, streamOf } from "../context.js";
+import {
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  other,
+  round,
+  side,
+  streamOf,
+} from "../context.js";
 import { silentRuns } from "./receiver-silent.js";
 
 /**
@@ -49,7 +58,9 @@ function resetPerConnection(ctx: DiagnoseContext): Finding[] {
     const finsBefore = [cl.origFinFrame, cl.respFinFrame].filter((f) => f !== null && f < cl.frame!).length;
     if (finsBefore === 2) continue;
     const resetter = side(c, cl.by);
-    const silent = silentRuns(c, ctx.options.silentMinRetransmissions, ctx.options.silentMinSec).some((r) => r.c === c);
+    const silent = silentRuns(c, ctx.options.silentMinRetransmissions, ctx.options.silentMinSec).some(
+      (r) => r.c === c,
+    );
     const sinceData = cl.afterLastDataSec;
     const phase = silent
       ? "after-silence"

@@ -17,14 +17,16 @@ export function staleHalfOpen(ctx: DiagnoseContext): Finding[] {
     // The old connection must have been left open: no FIN, no RST from either side.
     if (prev.close.kind !== "none") continue;
     // ...and it must have been a real connection (established), not an earlier unanswered attempt.
-    const established = prev.handshake.complete || (prev.origStats.dataPackets > 0 && prev.respStats.dataPackets > 0);
+    const established =
+      prev.handshake.complete || (prev.origStats.dataPackets > 0 && prev.respStats.dataPackets > 0);
     if (!established) continue;
     const challenge = c.events.find((e) => e.kind === "ack-to-syn");
     if (!challenge) continue;
     seen.add(prev.uid);
     const responder = side(c, challenge.dir);
     const oldClient = challenge.dir === "orig" ? prev.resp : prev.orig;
-    const lastClientData = challenge.dir === "orig" ? prev.respStats.lastDataFrame : prev.origStats.lastDataFrame;
+    const lastClientData =
+      challenge.dir === "orig" ? prev.respStats.lastDataFrame : prev.origStats.lastDataFrame;
     out.push(
       finding({
         id: "conn.stale-half-open",

@@ -22,7 +22,10 @@ export function suspiciousPacket(ctx: DiagnoseContext): Finding[] {
       severity: "info",
       culprit: null,
       stream: first.stream,
-      frames: evidence(hits.map((h) => h.frame), ctx.options.maxEvidenceFrames),
+      frames: evidence(
+        hits.map((h) => h.frame),
+        ctx.options.maxEvidenceFrames,
+      ),
       confidence: "low",
       facts: {
         resets: hits.length,

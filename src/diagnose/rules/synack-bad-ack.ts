@@ -9,6 +9,7 @@ import type { ConnectionEvent, ConnectionRecord } from "../../tcp/connection/typ
 import {
   type DiagnoseContext,
   endpointText,
+  eventsBySender,
   evidence,
   finding,
   firstAfter,
@@ -24,24 +25,21 @@ interface Hit {
 }
 
 export function synAckBadAck(ctx: DiagnoseContext): Finding[] {
-  const groups = new Map<string, Hit[]>();
-  for (const c of ctx.connections) {
-    for (const e of c.events) {
-      if (e.kind !== "bad-synack") continue;
-      const key = endpointText(side(c, e.dir));
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = []));
-      g.push({ c, e });
-    }
-  }
+  const groups: Map<string, Hit[]> = eventsBySender(ctx, "bad-synack");
   const out: Finding[] = [];
   for (const [responder, hits] of groups) {
     const { c, e } = hits[0]!;
     const clientDir = e.dir === "orig" ? "resp" : "orig";
-    const syn = lastBefore(c, e.frame, (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir);
+    const syn = lastBefore(
+      c,
+      e.frame,
+      (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir,
+    );
     const rst = firstAfter(c, e.frame, (x) => x.kind === "rst" && x.dir === clientDir);
     const conns = [...new Set(hits.map((h) => h.c))];
-    const resets = hits.filter((h) => firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir)).length;
+    const resets = hits.filter((h) =>
+      firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir),
+    ).length;
     const offsets = [...new Set(hits.map((h) => h.e.value ?? 0))];
     const isn = c.handshake.origIsn;
     const expected = isn === null ? null : (isn + 1) >>> 0;

@@ -5,7 +5,16 @@
  */
 import type { Finding } from "../../model/finding.js";
 import type { Direction } from "../../tcp/connection/types.js";
-import { type DiagnoseContext, endpointText, evidence, finding, other, round, side, streamOf } from "../context.js";
+import {
+  type DiagnoseContext,
+  endpointText,
+  evidence,
+  finding,
+  other,
+  round,
+  side,
+  streamOf,
+} from "../context.js";
 
 export function zeroWindow(ctx: DiagnoseContext): Finding[] {
   const out: Finding[] = [];
@@ -29,7 +38,12 @@ export function zeroWindow(ctx: DiagnoseContext): Finding[] {
           culprit: endpointText(side(c, d)),
           stream: streamOf(c),
           frames: evidence(
-            [first?.frame, ...probes.slice(0, 2).map((e) => e.frame), open?.frame, ...zw.slice(1).map((e) => e.frame)],
+            [
+              first?.frame,
+              ...probes.slice(0, 2).map((e) => e.frame),
+              open?.frame,
+              ...zw.slice(1).map((e) => e.frame),
+            ],
             ctx.options.maxEvidenceFrames,
           ),
           confidence: "high",
@@ -39,7 +53,9 @@ export function zeroWindow(ctx: DiagnoseContext): Finding[] {
             periods: st.zeroWindowPeriods,
             totalSec: round(st.zeroWindowSec),
             longestSec: round(st.longestZeroWindowSec),
-            probes: (d === "orig" ? c.respStats : c.origStats).zeroWindowProbes + (d === "orig" ? c.respStats : c.origStats).keepAlives,
+            probes:
+              (d === "orig" ? c.respStats : c.origStats).zeroWindowProbes +
+              (d === "orig" ? c.respStats : c.origStats).keepAlives,
             recovered: !st.zeroWindowAtEnd,
             stillZeroAtEnd: st.zeroWindowAtEnd,
             connectionCompleted: completed,
