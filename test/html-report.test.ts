@@ -33,7 +33,7 @@ test("HTML reports render their ladder and time-sequence graph in Chromium", asy
         void d.dismiss();
       });
       await page.goto(`file://${file}`);
-      const text = await page.locator("body").innerText();
+      const text = await page.locator("body").textContent() ?? "";
       assert.match(text, /PROBLEM|Problem|problem/, `${name}: verdict shown`);
       for (const sel of ["svg.ladder", "svg.tseq"]) {
         const el = page.locator(sel).first();

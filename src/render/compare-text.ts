@@ -137,8 +137,8 @@ export function renderCompareMarkdown(r: CompareResult): string {
     "",
   ];
   out.push("| # | difference | evidence |", "|---|---|---|");
-  r.differences.forEach((d, i) =>
-    out.push(`| ${i + 1} | ${d.summary.replace(/\|/g, "\\|")} | ${frameList(d).replace(/\|/g, "\\|")} |`),
-  );
+  r.differences.forEach((d, i) => {
+    out.push(`| ${i + 1} | ${d.summary.replace(/\|/g, "\\|")} | ${frameList(d).replace(/\|/g, "\\|")} |`);
+  });
   return `${out.join("\n")}\n`;
 }

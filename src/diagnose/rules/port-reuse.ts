@@ -23,7 +23,8 @@ export function portReuse(ctx: DiagnoseContext): Finding[] {
   const groups = new Map<string, { c: ConnectionRecord; prev: ConnectionRecord }[]>();
   for (const c of ctx.connections) {
     const link = c.previous;
-    if (!link || link.sameIsn !== false) continue;
+    // A retried SYN (same ISN) is a retransmission; only a new ISN is a new connection on the same ports.
+    if (link?.sameIsn !== false) continue;
     const prev = byUid.get(link.uid);
     if (!prev || prev.connState === "SF") continue;
     // The previous connection was refused or failed in its handshake: nothing to collide with.
