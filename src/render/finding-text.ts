@@ -52,7 +52,7 @@ const PHRASES: Record<string, Phrase> = {
     next: `Report this to the vendor of ${s(f, "responder")} with these frames: its TCP stack answers new connections with the acknowledgement number of another connection. Until it is fixed, power-cycling the device clears its state; check for a firmware update, and check whether anything (a print server, a monitoring probe) keeps connections to it half-open.`,
   }),
   "handshake.challenge-ack": (f) => ({
-    summary: `${s(f, "responder")} answered ${plural(n(f, "challengeAcks"), "new connection attempt")} from ${s(f, "client")} with a plain ACK belonging to an older connection (a challenge ACK) instead of a SYN-ACK${f.recovered ? "; the client got through after resetting" : ""}.`,
+    summary: `${s(f, "responder")} answered ${n(f, "challengeAcks") === 1 ? "a new connection attempt" : `new connection attempts ${n(f, "challengeAcks")} times`} from ${s(f, "client")} with a plain ACK belonging to an older connection (a challenge ACK) instead of a SYN-ACK${f.recovered ? "; the client got through after resetting" : ""}.`,
     explanation:
       `The client sent a SYN to open a new connection from a source port it had used before. Instead of a SYN-ACK, ${s(f, "responder")} sent back an ordinary ACK whose numbers continue the previous connection on the same ports (acknowledgement ${s(f, "ackOffset")} bytes away from what this SYN needs). ` +
       `That is how a TCP stack reacts (RFC 5961 "challenge ACK") when it believes the old connection is still open: it asks the sender to prove who it is. ` +
@@ -133,7 +133,11 @@ const PHRASES: Record<string, Phrase> = {
     };
   },
   "flow.zero-window": (f) => ({
-    summary: `${s(f, "receiver")} told the sender to stop (zero window) ${plural(n(f, "periods"), "time")} for ${secs(n(f, "totalSec"))} in all (longest ${secs(n(f, "longestSec"))})${f.recovered ? ", then resumed" : " and never resumed"}.`,
+    summary: `${s(f, "receiver")} told the sender to stop (zero window) ${
+      n(f, "periods") === 1
+        ? `for ${secs(n(f, "totalSec"))}`
+        : `${n(f, "periods")} times, for ${secs(n(f, "totalSec"))} in all (longest ${secs(n(f, "longestSec"))})`
+    }${f.recovered ? ", then resumed" : " and never resumed"}.`,
     explanation:
       `A receiver advertises how much data it can still accept (its window). A window of 0 means its buffer is full because the application on ${s(f, "receiver")} is not reading the data. ` +
       `The sender must wait, checking now and then with small probe packets (${plural(n(f, "probes"), "probe")} here; Wireshark calls them "[TCP ZeroWindowProbe]" or "[TCP Keep-Alive]", and the answers "[TCP ZeroWindow]"). ` +
