@@ -83,6 +83,8 @@ class Conv {
     const p = this.pkt;
     p.reset();
     p.status = DecodeStatus.OK;
+    // As decodeFrame sets it: the frame's bytes end at data.length (checksums are verified within).
+    p.frameLen = this.data.length;
     p.ipVersion = 4;
     p.srcAddrOff = 26;
     p.dstAddrOff = 30;

@@ -97,3 +97,4 @@ export async function diagnoseFile(
   return { report, summary: result.summary };
 }
 export * from "./compare.js";
+export * from "./correlate.js";

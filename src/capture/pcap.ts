@@ -23,6 +23,8 @@ export function isPcapMagic(m: number): boolean {
 
 export class PcapParser implements RecordParser {
   need = FILE_HEADER_LEN;
+  views = false;
+  readonly viewsSupported = true;
   private headerDone = false;
   private little = true;
   private nanos = false;
@@ -104,7 +106,12 @@ export class PcapParser implements RecordParser {
       f.linkType = this.linkType;
       f.interfaceId = 0;
       f.fileOffset = base + pos;
-      f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
+      if (this.views) {
+        f.buf = buf;
+        f.off = pos + RECORD_HEADER_LEN;
+      } else {
+        f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
+      }
       f.comment = undefined;
       iface.packets++;
       this.emit(f);

@@ -38,6 +38,8 @@ interface IfaceClock {
 }
 
 export class PcapngParser implements RecordParser {
+  views = false;
+  readonly viewsSupported = true;
   need = MIN_BLOCK;
   private little = true;
   private inSection = false;
@@ -316,7 +318,12 @@ export class PcapngParser implements RecordParser {
     f.linkType = ifc.info.linkType;
     f.interfaceId = this.ifaceBase + id;
     f.fileOffset = base + pos;
-    f.data = b.subarray(dataStart, dataStart + capLen);
+    if (this.views) {
+      f.buf = b;
+      f.off = dataStart;
+    } else {
+      f.data = b.subarray(dataStart, dataStart + capLen);
+    }
     f.comment = this.packetComment(b, dataStart + ((capLen + 3) & ~3), bodyEnd);
     this.deliver(f, ifc);
   }
@@ -348,6 +355,8 @@ export class PcapngParser implements RecordParser {
     f.interfaceId = -1;
     f.fileOffset = base + pos;
     f.data = b.subarray(pos + 8, pos + len - 4);
+    f.buf = f.data;
+    f.off = 0;
     f.comment = undefined;
     this.emit(f);
   }
@@ -374,7 +383,12 @@ export class PcapngParser implements RecordParser {
     f.linkType = ifc.info.linkType;
     f.interfaceId = this.ifaceBase;
     f.fileOffset = base + pos;
-    f.data = b.subarray(pos + 12, pos + 12 + capLen);
+    if (this.views) {
+      f.buf = b;
+      f.off = pos + 12;
+    } else {
+      f.data = b.subarray(pos + 12, pos + 12 + capLen);
+    }
     f.comment = undefined;
     this.deliver(f, ifc);
   }

@@ -1,7 +1,8 @@
 /** What a capture reader learns about the file besides its frames (the material of `tcpsleuth info`). */
+import type { TextInputInfo } from "../model/report.js";
 import type { Compression } from "./source.js";
 
-export type CaptureFormat = "pcap" | "nsecpcap" | "pcapng" | "netscreen";
+export type CaptureFormat = "pcap" | "nsecpcap" | "pcapng" | "netscreen" | "text";
 
 export interface InterfaceInfo {
   /** Index within its section. */
@@ -97,6 +98,8 @@ export interface CaptureSummary {
   /** Size of the raw input (file size) when known, else -1; and of the decompressed stream. */
   rawSize: number;
   streamBytes: number;
+  /** Text input (pasted packet lines): what the text reader could and could not reconstruct. */
+  textInput?: TextInputInfo;
 }
 
 export function newSummary(name: string): CaptureSummary {
@@ -140,4 +143,10 @@ export interface RecordParser {
   need: number;
   /** Called once at end of input with the count of bytes left unparsed and their stream offset. */
   finish(leftover: number, offset: number): void;
+  /**
+   * Set by readCapture when the caller asked for ReadOptions.views: the parser may then hand out packet
+   * frames as FrameRecord.buf/off instead of a `data` view. Parsers that can, say so in `viewsSupported`.
+   */
+  views?: boolean;
+  readonly viewsSupported?: boolean;
 }

@@ -93,3 +93,14 @@ export function progressLine(
     },
   };
 }
+
+/** `--workers N|auto`: analysis threads (see AnalyzeOptions.workers). */
+export function parseWorkers(v: string | undefined): number | "auto" {
+  if (v === undefined || v === "auto") return "auto";
+  if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`--workers expects a number >= 1 or auto, got "${v}"`);
+  return Number(v);
+}
+
+/** Help text of --workers. */
+export const WORKERS_HELP =
+  "analysis threads: 1 = one thread, N = N worker threads sharded by flow, auto = 1 below 64 MiB, else one per CPU (default auto); the result is the same";

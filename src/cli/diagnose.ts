@@ -4,13 +4,14 @@ import { diagnoseFile, type DiagnosisReport } from "../api/index.js";
 import { renderReportHtml } from "../render/report-html.js";
 import { renderReportMarkdown } from "../render/report-markdown.js";
 import { renderReportText } from "../render/report-text.js";
-import { progressLine, reportProblems, UsageError, useColor } from "./common.js";
+import { parseWorkers, progressLine, reportProblems, UsageError, useColor, WORKERS_HELP } from "./common.js";
 
 interface Opts {
   json?: boolean;
   markdown?: boolean;
   html?: string;
   set?: string[];
+  workers?: string;
 }
 
 /** `--set name=value` overrides a diagnosis threshold (names as in src/diagnose/options.ts). */
@@ -33,13 +34,18 @@ export function registerDiagnose(program: Command): void {
   program
     .command("diagnose")
     .description("what is wrong with the TCP conversations in a capture, who is at fault, and the evidence")
-    .argument("<files...>", "capture files (pcap, pcapng, compressed), or - for standard input")
+    .argument(
+      "<files...>",
+      "capture files (pcap, pcapng, compressed) or pasted packet text (Wireshark, tshark, tcpdump lines), or - for standard input",
+    )
     .option("--json", "the report as JSON (schema version 1, see README)")
     .option("--markdown", "the report as Markdown, for a ticket")
     .option("--html <out>", "also write a self-contained HTML evidence report to <out>")
     .option("--set <name=value...>", "override a threshold, e.g. --set zeroWindowMinSec=1")
+    .option("--workers <n>", WORKERS_HELP)
     .action(async (files: string[], opts: Opts) => {
       const overrides = parseSets(opts.set);
+      const workers = parseWorkers(opts.workers);
       let worst = 0;
       const reports: DiagnosisReport[] = [];
       for (const file of files) {
@@ -47,6 +53,7 @@ export function registerDiagnose(program: Command): void {
         const { report, summary } = await diagnoseFile(file, {
           diagnose: overrides,
           onProgress: progress.onProgress,
+          workers,
         });
         progress.done();
         if (summary.records === 0 && summary.problems.some((p) => p.fatal)) {

@@ -1,7 +1,8 @@
+import { once } from "node:events";
 import type { Command } from "commander";
 import { connections } from "../api/index.js";
-import { renderFlowsCsv, renderFlowsJson, renderFlowsTable } from "../render/flows.js";
-import { progressLine, reportProblems, useColor } from "./common.js";
+import { renderFlowsCsv, renderFlowsJsonParts, renderFlowsTable } from "../render/flows.js";
+import { parseWorkers, progressLine, reportProblems, useColor, WORKERS_HELP } from "./common.js";
 
 export function registerFlows(program: Command): void {
   program
@@ -12,18 +13,39 @@ export function registerFlows(program: Command): void {
     .argument("<file>", "capture file, or - for standard input")
     .option("--json", 'JSON: {"version":1,"connections":[...]}')
     .option("--csv", "CSV, one row per connection")
-    .action(async (file: string, opts: { json?: boolean; csv?: boolean }) => {
+    .option("--workers <n>", WORKERS_HELP)
+    .action(async (file: string, opts: { json?: boolean; csv?: boolean; workers?: string }) => {
+      const workers = parseWorkers(opts.workers);
       const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);
-      const { result, connections: list } = await connections(file, { onProgress: progress.onProgress });
+      const { result, connections: list } = await connections(file, {
+        onProgress: progress.onProgress,
+        workers,
+      });
       progress.done();
       const s = result.summary;
       if (s.records === 0 && s.problems.some((p) => p.fatal)) {
         reportProblems(s);
         return;
       }
-      if (opts.json) process.stdout.write(renderFlowsJson(list));
-      else if (opts.csv) process.stdout.write(renderFlowsCsv(list));
-      else process.stdout.write(renderFlowsTable(list, { color: useColor() }));
+      if (opts.json) {
+        // Written in blocks: a listing of many connections is never one big string.
+        let block: string[] = [];
+        let size = 0;
+        for (const part of renderFlowsJsonParts(list)) {
+          block.push(part);
+          size += part.length;
+          if (size >= 1 << 20) {
+            if (!process.stdout.write(block.join(""))) await once(process.stdout, "drain");
+            block = [];
+            size = 0;
+          }
+        }
+        if (block.length > 0) process.stdout.write(block.join(""));
+      } else if (opts.csv) {
+        process.stdout.write(renderFlowsCsv(list));
+      } else {
+        process.stdout.write(renderFlowsTable(list, { color: useColor() }));
+      }
       reportProblems(s);
     });
 }

@@ -5,6 +5,7 @@ import { registerPackets } from "./packets.js";
 import { registerFlows } from "./flows.js";
 import { registerDiagnose } from "./diagnose.js";
 import { registerCompare } from "./compare.js";
+import { registerCorrelate } from "./correlate.js";
 import { UsageError } from "./common.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
   registerFlows(program);
   registerDiagnose(program);
   registerCompare(program);
+  registerCorrelate(program);
   // A closed pipe (tcpsleuth ... | head) is a normal way to stop reading output.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);

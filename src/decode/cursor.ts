@@ -59,12 +59,13 @@ export class Cursor {
   /** Bytes of payload the next IPv4 header may show, 0 = no limit (an ICMP redirect's quote: 8). */
   quotePayloadMax = 0;
 
-  init(linkType: number, dataLength: number, origLen: number): void {
+  /** Starts on a frame of `capLen` captured bytes at `start` of the buffer. */
+  init(linkType: number, start: number, capLen: number, origLen: number): void {
     this.linkType = linkType;
-    this.off = 0;
-    this.capEnd = dataLength;
+    this.off = start;
+    this.capEnd = start + capLen;
     // A frame's reported length is never shorter than what was captured.
-    this.repEnd = Math.max(origLen, dataLength);
+    this.repEnd = start + Math.max(origLen, capLen);
     this.etherType = 0;
     this.vlanTags = 0;
     this.wlanDataPad = false;

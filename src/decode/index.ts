@@ -33,6 +33,7 @@ import { udp } from "./udp.js";
 import { ieee80211, ppi, radiotap } from "./wlan.js";
 
 export { formatAddress, netDst, netSrc } from "./address.js";
+export { parseTcpOptions } from "./tcp-options.js";
 
 /** More headers than any sane encapsulation stacks (each loop step consumes one header). */
 const MAX_LAYERS = 32;
@@ -44,8 +45,24 @@ const cur = new Cursor();
  * Wireshark computes from the reported size (TSO frames). Never throws; problems are `out.status`.
  */
 export function decodeFrame(linkType: number, data: Uint8Array, origLen: number, out: DecodedPacket): void {
+  decodeFrameAt(linkType, data, 0, data.length, origLen, out);
+}
+
+/**
+ * decodeFrame for a frame held at buf[start, start + capLen) (e.g. FrameRecord.buf/off): every offset
+ * in `out` then indexes `buf`, and out.frameLen is the frame's end in it.
+ */
+export function decodeFrameAt(
+  linkType: number,
+  data: Uint8Array,
+  start: number,
+  capLen: number,
+  origLen: number,
+  out: DecodedPacket,
+): void {
   out.reset();
-  cur.init(linkType, data.length, origLen);
+  out.frameLen = start + capLen;
+  cur.init(linkType, start, capLen, origLen);
   let next: number = Next.LINK;
   for (let steps = 0; next !== Next.DONE; steps++) {
     if (steps === MAX_LAYERS) {

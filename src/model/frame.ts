@@ -32,9 +32,24 @@ export interface FrameRecord {
   fileOffset: number;
   /** The captured bytes: a view into the reader's buffer, valid only until the next frame. */
   data: Uint8Array;
+  /**
+   * With ReadOptions.views: the captured bytes are buf[off, off + capLen) (the reader's buffer, valid
+   * until the next frame) and `data` is not updated — no view object is made per frame (readers that
+   * have no such buffer give buf = data, off = 0). Without views they are not maintained.
+   */
+  buf: Uint8Array;
+  off: number;
   /** pcapng opt_comment values joined with "\n", or undefined. */
   comment: string | undefined;
+  /**
+   * Text input only (src/capture/text.ts): on a SYN-ACK, the ISN of its receiver when the text's
+   * relative numbering says what it was (relative 0) although the receiver's SYN is not in the text.
+   * Lets the connection model judge a pasted SYN-ACK whose SYN was not pasted. Undefined otherwise.
+   */
+  receiverIsn?: number;
 }
+
+const EMPTY = new Uint8Array(0);
 
 export function newFrameRecord(): FrameRecord {
   return {
@@ -48,7 +63,9 @@ export function newFrameRecord(): FrameRecord {
     linkType: 0,
     interfaceId: 0,
     fileOffset: 0,
-    data: new Uint8Array(0),
+    data: EMPTY,
+    buf: EMPTY,
+    off: 0,
     comment: undefined,
   };
 }

@@ -65,6 +65,9 @@ export class DecodedPacket {
   /** Human-readable reason when status is not OK (a constant string, no allocation). */
   reason = "";
 
+  /** End of the frame in the bytes the offsets below index (data.length for decodeFrame). */
+  frameLen = 0;
+
   // ---- network layer: the IP header the dissector reports as network source/destination ----
   /** 0 = no IP, 4 or 6. */
   ipVersion = 0;
@@ -142,6 +145,7 @@ export class DecodedPacket {
   reset(): void {
     this.status = DecodeStatus.NOT_TCP;
     this.reason = "";
+    this.frameLen = 0;
     this.ipVersion = 0;
     this.srcAddrOff = 0;
     this.dstAddrOff = 0;

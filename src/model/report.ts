@@ -71,6 +71,25 @@ export interface CaptureMeta {
   problems: string[];
   /** Where the capture seems to have been taken: "client", "server", "middle" or "unknown", per connection majority. */
   vantage: string;
+  /** Present when the input was text (a paste of Wireshark, tshark or tcpdump lines), not a capture file. */
+  textInput?: TextInputInfo;
+}
+
+/**
+ * What a report made from text could and could not know. Text is rebuilt into packets; what it does
+ * not show (ISNs behind relative numbers, filtered-out traffic, IP IDs, TTLs, payload) is named in
+ * `caveats`, together with the findings of this report that are weaker for it.
+ */
+export interface TextInputInfo {
+  /** "tshark", "Wireshark packet list", "tcpdump", ... */
+  format: string;
+  /** How the text printed sequence numbers (as the report assumed them). */
+  numbering: "relative" | "absolute" | "unknown";
+  /** Non-blank lines in the text. */
+  linesRead: number;
+  /** Lines not used, by reason (other protocols, prose, column headers, ...). */
+  linesSkipped: { reason: string; count: number }[];
+  caveats: string[];
 }
 
 export interface DiagnosisReport {

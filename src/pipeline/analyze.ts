@@ -3,25 +3,34 @@
  * connection model. Finished connections are handed to `onConnection` as they close, so memory grows
  * with the connections open at once, not with the file. Every frame is either analysed or counted
  * as skipped with its reason.
+ *
+ * With `workers` > 1 (or "auto" on a large file) the analysis runs on worker threads sharded by flow
+ * (parallel.ts) with the same result; connections are then handed out at the end, in uid order.
  */
-import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
+import { statSync } from "node:fs";
+import type { CaptureInput, ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
-import { decodeFrame } from "../decode/index.js";
-import { RecordKind } from "../model/frame.js";
-import { DecodedPacket, DecodeStatus } from "../model/packet.js";
-import { TcpAnalyzer } from "../tcp/index.js";
-import {
-  ConnectionTracker,
-  type ConnectionOptions,
-  type ConnectionRecord,
-  type TrackerStats,
-} from "../tcp/connection/index.js";
+import type { ConnectionOptions, ConnectionRecord, TrackerStats } from "../tcp/connection/index.js";
 import type { AnalysisOptions } from "../tcp/index.js";
-import { type SuspiciousPacket, TtlWatch } from "../tcp/ttl-watch.js";
+import type { SuspiciousPacket } from "../tcp/ttl-watch.js";
+import { analyzeSharded, autoWorkers, fileHead } from "./parallel.js";
+import { runPass } from "./pass.js";
 
 export interface AnalyzeOptions extends ReadOptions {
   analysis?: Partial<AnalysisOptions>;
   connections?: Partial<ConnectionOptions>;
+  /**
+   * Analysis threads: 1 = this thread only; N > 1 = N worker threads, each reading the capture and
+   * analysing the flows that hash to it (parallel.ts); "auto" (default) = 1 below 64 MiB of input or
+   * for compressed input, else os.availableParallelism() (at most 8). Standard input and streams use
+   * one thread. The result is the same for any number.
+   */
+  workers?: number | "auto";
+  /**
+   * Address/port pairs whose latest Wireshark conversation stays findable (TcpAnalyzer
+   * maxConversations); default 1 000 000, 0 = unlimited.
+   */
+  maxConversations?: number;
 }
 
 export interface AnalyzeResult {
@@ -39,8 +48,21 @@ export interface AnalyzeResult {
   suspiciousResets: SuspiciousPacket[];
 }
 
-function count(m: Map<string, number>, reason: string): void {
-  m.set(reason, (m.get(reason) ?? 0) + 1);
+/** The number of analysis threads `options.workers` asks for on this input. */
+export function workersFor(input: CaptureInput, workers: number | "auto" | undefined): number {
+  const rereadable = input instanceof Uint8Array || (typeof input === "string" && input !== "-");
+  if (!rereadable) return 1;
+  if (typeof workers === "number") {
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError("workers must be an integer >= 1");
+    return workers;
+  }
+  if (input instanceof Uint8Array) return autoWorkers(input.length, input.subarray(0, 4));
+  try {
+    const st = statSync(input as string);
+    return st.isFile() ? autoWorkers(st.size, fileHead(input as string)) : 1;
+  } catch {
+    return 1; // the reader reports what is wrong with it
+  }
 }
 
 export async function analyzeCapture(
@@ -48,47 +70,25 @@ export async function analyzeCapture(
   onConnection: (c: ConnectionRecord) => void,
   options: AnalyzeOptions = {},
 ): Promise<AnalyzeResult> {
-  const analyzer = new TcpAnalyzer(options.analysis ?? {});
-  const tracker = new ConnectionTracker(options.connections ?? {});
-  tracker.onConnection = onConnection;
-  const pkt = new DecodedPacket();
-  const skipped = new Map<string, number>();
-  const ttl = new TtlWatch();
-  let tcpFrames = 0;
-  const summary = await readCapture(
-    input,
-    (f) => {
-      if (f.kind !== RecordKind.PACKET) {
-        count(skipped, "pcapng custom block (no packet)");
-        return;
-      }
-      decodeFrame(f.linkType, f.data, f.origLen, pkt);
-      analyzer.analyze(f, pkt);
-      if (pkt.status !== DecodeStatus.OK) {
-        count(skipped, pkt.reason || "not TCP");
-        return;
-      }
-      if (pkt.inIcmpError) {
-        count(skipped, "TCP header quoted in an ICMP error");
-        return;
-      }
-      tcpFrames++;
-      const n = f.number;
-      // Everything the analysis found (also what tshark would not print on this frame).
-      tracker.observe(f, pkt, analyzer.stream(n), analyzer.computedFlags(n));
-      ttl.observe(n, f.data, pkt, analyzer.stream(n));
-    },
-    options,
-  );
-  const stats = tracker.finish();
-  for (const [k, v] of summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
+  const workers = workersFor(input, options.workers);
+  if (workers > 1) {
+    const sharded = await analyzeSharded(input, options, workers);
+    if (sharded !== null) {
+      for (const rec of sharded.records) onConnection(rec);
+      return sharded.result;
+    }
+    // A global cap came into play: only the one-thread pass gives the exact result.
+  }
+  const r = await runPass(input, options, 0, 1, onConnection);
+  const skipped = r.skipped;
+  for (const [k, v] of r.summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
   return {
-    summary,
-    tracker: stats,
-    tcpFrames,
+    summary: r.summary,
+    tracker: r.tracker,
+    tcpFrames: r.tcpFrames,
     skipped,
-    streams: analyzer.streamCount,
-    unackedCapHits: analyzer.unackedCapHits,
-    suspiciousResets: ttl.suspicious(),
+    streams: r.streams,
+    unackedCapHits: r.unackedCapHits,
+    suspiciousResets: r.suspicious,
   };
 }

@@ -12,6 +12,7 @@ import type { ConnectionRecord } from "../tcp/connection/types.js";
 import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from "./analyze.js";
 import { collectDetails } from "./details.js";
 import { rereadable } from "./packets.js";
+import { textInputFor } from "./text-caveats.js";
 
 export const TOOL_VERSION = "0.1.0";
 
@@ -116,6 +117,7 @@ export async function diagnoseCapture(
       options.details !== false && streams.size > 0
         ? await collectDetails(file, streams, evidence, {
             maxPacketsPerStream: options.maxDetailPackets ?? 3000,
+            connections: conns,
           })
         : [];
     const first = s.firstTs ? s.firstTs[0] + s.firstTs[1] / 1e9 : null;
@@ -134,6 +136,8 @@ export async function diagnoseCapture(
         skipped: [...result.skipped.entries()].map(([reason, count]) => ({ reason, count })),
         problems: s.problems.map((p) => `byte ${p.offset}: ${p.message}`),
         vantage: vantage(conns),
+        // Pasted text, not a capture: what it could not carry, and which findings are weaker for it.
+        ...(s.textInput ? { textInput: textInputFor(s.textInput, findings) } : {}),
       },
       verdict,
       headline: headline(findings),

@@ -46,7 +46,7 @@ const PHRASES: Record<string, Phrase> = {
       `${f.sameOffsetEveryTime && n(f, "badSynAcks") > 1 ? ", and it does so every time, with the same wrong number" : ""}. ` +
       (list(f.wiresharkFlags).includes("ack_lost_segment")
         ? `Wireshark marks that SYN-ACK "[TCP ACKed unseen segment]", which makes it look as if packets were lost; they were not. `
-        : `Wireshark shows no warning on that SYN-ACK (a relative "Ack=" far from 1 is the only hint), and may later call the repeats "[TCP Retransmission]". `) +
+        : `Wireshark 4 shows no warning on that SYN-ACK (a relative "Ack=" far from 1 is the only hint; older versions, or a Wireshark that saw an earlier SYN, mark it "[TCP ACKed unseen segment]", which reads like lost packets but is not), and may later call the repeats "[TCP Retransmission]". `) +
       `The server's TCP stack is answering as if this were some other, older connection it still remembers (or its TCP implementation is faulty). ` +
       `The client's stack does the right thing: it rejects the SYN-ACK with a RST and tries again. The fault is on ${s(f, "responder")}, not the client or the network.`,
     next: `Report this to the vendor of ${s(f, "responder")} with these frames: its TCP stack answers new connections with the acknowledgement number of another connection. Until it is fixed, power-cycling the device clears its state; check for a firmware update, and check whether anything (a print server, a monitoring probe) keeps connections to it half-open.`,

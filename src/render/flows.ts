@@ -145,8 +145,21 @@ export function renderFlowsTable(
 
 /** `{"version":1,"connections":[...]}`, one connection per line (valid JSON, easy to grep). */
 export function renderFlowsJson(records: readonly ConnectionRecord[]): string {
-  if (records.length === 0) return '{"version":1,"connections":[]}\n';
-  return `{"version":1,"connections":[\n${records.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`;
+  return [...renderFlowsJsonParts(records)].join("");
+}
+
+/**
+ * renderFlowsJson in pieces (one per connection), for writing a large listing without holding all of
+ * it as one string: the pieces joined are exactly renderFlowsJson's text.
+ */
+export function* renderFlowsJsonParts(records: readonly ConnectionRecord[]): Generator<string> {
+  if (records.length === 0) {
+    yield '{"version":1,"connections":[]}\n';
+    return;
+  }
+  yield '{"version":1,"connections":[\n';
+  for (let i = 0; i < records.length; i++) yield i === 0 ? JSON.stringify(records[i]) : `,\n${JSON.stringify(records[i])}`;
+  yield "\n]}\n";
 }
 
 // ------------------------------------------------------------------ CSV

@@ -88,6 +88,7 @@ function verdictBanner(r: DiagnosisReport, findings: Finding[]): string {
     cap.durationSec !== null ? e(formatDuration(cap.durationSec)) : "",
     e(plural(r.connections.length, "TCP connection")),
     cap.firstTs !== null ? e(formatEpoch(cap.firstTs)) : "",
+    cap.textInput ? '<a href="#capture">from pasted text: see what it cannot tell</a>' : "",
   ].filter(Boolean);
   const list = findings.length
     ? `<p class="meta">${e(plural(findings.length, "finding"))}: ${e(severityCounts(findings))}</p><ul class="overview">${findings
@@ -114,7 +115,7 @@ function findingCard(
   graphed: Map<number, number>,
 ): string {
   const detail = detailForFinding(r, f);
-  const filter = wiresharkFilter(f);
+  const filter = wiresharkFilter(f, r.capture.textInput?.format);
   const role = culpritRole(f);
   const who = f.culprit
     ? `<span class="${role.blame ? "culprit" : "mono"}">${e(f.culprit)}</span>`
@@ -249,5 +250,13 @@ function captureCard(r: DiagnosisReport): string {
   rows.push(["Taken at", e(vantageText(cap.vantage))]);
   for (const s of cap.skipped) rows.push(["Not analysed", `${s.count} × ${e(s.reason)}`]);
   for (const p of cap.problems) rows.push(["Problem", e(p)]);
-  return `<section class="card capture"><h2>Capture</h2><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl></section>`;
+  const t = cap.textInput;
+  let text = "";
+  if (t) {
+    // Pasted text: how it was read and what it could not carry, next to the capture facts.
+    rows.push(["Read as", `${e(t.format)} text, ${e(t.numbering)} sequence numbers, ${e(plural(t.linesRead, "line"))}`]);
+    for (const s of t.linesSkipped) rows.push(["Lines skipped", `${s.count} × ${e(s.reason)}`]);
+    text = `<h3>What the text cannot tell</h3><ul class="caveats">${t.caveats.map((c) => `<li>${e(c)}</li>`).join("")}</ul>`;
+  }
+  return `<section class="card capture" id="capture"><h2>Capture</h2><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>${text}</section>`;
 }

@@ -74,6 +74,7 @@ export function renderReportMarkdown(r: DiagnosisReport, opts: MarkdownOptions =
     cap.durationSec !== null ? formatDuration(cap.durationSec) : null,
     cap.firstTs !== null ? `starting ${formatEpoch(cap.firstTs)}` : null,
     `taken at ${mdText(vantageText(cap.vantage))}`,
+    cap.textInput ? "**from pasted text** (see *What the text cannot tell*)" : null,
   ].filter((x): x is string => x !== null);
   out.push(`**Capture:** ${meta.join(" · ")}  `);
   const findings = problemFindings(r);
@@ -95,6 +96,17 @@ export function renderReportMarkdown(r: DiagnosisReport, opts: MarkdownOptions =
     for (const s of cap.skipped) out.push(`- ${s.count} × ${mdText(s.reason)}`);
     for (const p of cap.problems) out.push(`- ${mdText(p)}`);
     out.push("");
+  }
+  const t = cap.textInput;
+  if (t) {
+    out.push("## What the text cannot tell", "");
+    out.push(
+      `Read as ${mdText(t.format)} text with ${mdText(t.numbering)} sequence numbers: ${plural(t.linesRead, "line")}` +
+        (t.linesSkipped.length ? `, skipped ${t.linesSkipped.map((s) => `${s.count} × ${mdText(s.reason)}`).join(", ")}.` : "."),
+      "",
+      ...t.caveats.map((cv) => `- ${mdText(cv)}`),
+      "",
+    );
   }
   out.push(
     `<sub>Report by ${mdText(r.tool.name)} ${mdText(r.tool.version)} (format v${r.version}).</sub>`,
@@ -121,7 +133,7 @@ function findingBlock(r: DiagnosisReport, f: Finding, i: number): string[] {
   }
   out.push(`| Evidence frames | ${mdText(framesText(f, 30))} |`);
   out.push(`| Confidence | ${mdText(f.confidence)} |`);
-  const filter = wiresharkFilter(f);
+  const filter = wiresharkFilter(f, r.capture.textInput?.format);
   if (filter) out.push(`| Wireshark display filter | ${mdCode(filter)} |`);
   out.push("", `**${mdText(f.summary)}**`, "");
   if (f.explanation) out.push(`**What this means.** ${mdText(f.explanation)}`, "");

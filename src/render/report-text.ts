@@ -60,7 +60,7 @@ export function renderReportText(r: DiagnosisReport, opts: TextReportOptions): s
   out.push(...connectionLines(r, c, width, opts.maxConnections ?? 20));
   out.push("", c.bold("What was checked"));
   for (const item of r.checked) out.push(...hanging(`  ${c.green("✓")} `, cleanText(item), width, 4));
-  out.push("", ...captureLines(r, c));
+  out.push("", ...captureLines(r, c, width));
   return `${out.join("\n")}\n`;
 }
 
@@ -84,6 +84,7 @@ function verdictLines(r: DiagnosisReport, c: Colors, width: number): string[] {
     `${plural(cap.packets, "packet")} (${cap.tcpPackets} TCP)`,
     cap.durationSec !== null ? formatDuration(cap.durationSec) : null,
     plural(r.connections.length, "connection"),
+    cap.textInput ? "from pasted text (what it cannot tell: see the end)" : null,
   ].filter((x): x is string => x !== null);
   lines.push(c.dim(`${" ".repeat(badge.length + 2)}${facts.join(" · ")}`));
   const problems = problemFindings(r);
@@ -127,7 +128,7 @@ function findingLines(
   lines.push(
     ...field("Evidence", `frames ${cleanText(framesText(f))}  ${c.dim(`(confidence: ${f.confidence})`)}`),
   );
-  const filter = wiresharkFilter(f);
+  const filter = wiresharkFilter(f, r.capture.textInput?.format);
   if (filter)
     lines.push(...field("In Wireshark", `${c.cyan(filter)}  ${c.dim("(paste as display filter)")}`));
   lines.push("");
@@ -159,11 +160,16 @@ function findingLines(
   return lines;
 }
 
-/** A display filter that shows the evidence in Wireshark: the stream, or the frames themselves. */
-export function wiresharkFilter(f: Finding): string | null {
+/**
+ * A display filter that shows the evidence in Wireshark: the stream, or the frames themselves. For
+ * pasted text (`fromText`: its format) our stream numbers are not the user's, but Wireshark's frame
+ * numbers are, unless the text was tcpdump's, which has none.
+ */
+export function wiresharkFilter(f: Finding, fromText?: string): string | null {
   // Frame numbers of two capture files do not make one filter: the reader opens each file.
   if (f.frames.length > 0 && typeof f.frames[0] === "object") return null;
-  if (f.stream !== null) return `tcp.stream eq ${f.stream}`;
+  if (fromText === "tcpdump") return null;
+  if (f.stream !== null && fromText === undefined) return `tcp.stream eq ${f.stream}`;
   const frames = flatFrames(f).slice(0, 20);
   return frames.length ? `frame.number in {${frames.join(" ")}}` : null;
 }
@@ -229,7 +235,7 @@ function connectionCells(x: ConnectionRow): string[] {
   ];
 }
 
-function captureLines(r: DiagnosisReport, c: Colors): string[] {
+function captureLines(r: DiagnosisReport, c: Colors, width: number): string[] {
   const cap = r.capture;
   const lines = [c.bold("Capture")];
   const kv = (k: string, v: string): void => {
@@ -243,6 +249,16 @@ function captureLines(r: DiagnosisReport, c: Colors): string[] {
   kv("Taken at", vantageText(cap.vantage));
   for (const s of cap.skipped) kv("Not analysed", `${s.count} × ${cleanText(s.reason)}`);
   for (const p of cap.problems) kv("Problem", cleanText(p));
+  const t = cap.textInput;
+  if (t) {
+    // Pasted text: say how it was read and everything it could not carry, so no finding reads stronger than it is.
+    kv("Read as", `${cleanText(t.format)} text, ${t.numbering} sequence numbers, ${plural(t.linesRead, "line")}`);
+    const shown = new Set(cap.skipped.map((s) => s.reason));
+    for (const s of t.linesSkipped) if (!shown.has(s.reason)) kv("Lines skipped", `${s.count} × ${cleanText(s.reason)}`);
+    lines.push("", c.bold("What the text cannot tell"));
+    for (const cv of t.caveats) lines.push(...hanging(`  ${c.yellow("!")} `, cleanText(cv), width, 4));
+    lines.push("");
+  }
   lines.push(c.dim(`  ${r.tool.name} ${cleanText(r.tool.version)}, report format v${r.version}`));
   return lines;
 }

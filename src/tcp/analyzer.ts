@@ -9,6 +9,13 @@
  *
  * The rules live in rules/*.ts, one per file; this file only orders them as packet-tcp.c does.
  * Results are stored in typed-array columns indexed by frame number (results.ts).
+ *
+ * Streaming mode (`new TcpAnalyzer({ keepFrameColumns: false })`) keeps no per-frame columns: the
+ * results of the frame just analysed are in `lastStream`, `lastDir` and `lastBits` (flags & FrameBits) until
+ * the next analyze() call, and memory grows with the conversations that can still be found (one per
+ * address/port pair), not with the file. There is no second pass in that mode (finish() and the
+ * display accessors are for the column mode), which is all a one-pass consumer such as the connection
+ * tracker needs: the flags it reads are the first-pass ones (`computedFlags`).
  */
 import type { FrameRecord } from "../model/frame.js";
 import { type DecodedPacket, TcpField } from "../model/packet.js";
@@ -42,10 +49,43 @@ import { zeroWindow } from "./rules/zero-window.js";
 import { zeroWindowProbe } from "./rules/zero-window-probe.js";
 import { zeroWindowProbeAck } from "./rules/zero-window-probe-ack.js";
 
+/** How the analyzer keeps its results (not analysis tunables: they never change a result). */
+export interface AnalyzerStorage {
+  /**
+   * Keep per-frame result columns for the whole file (default true): needed for the display
+   * accessors and finish(). False = streaming mode (see the file comment).
+   */
+  keepFrameColumns?: boolean;
+  /**
+   * Streaming mode only: address/port pairs whose latest conversation is kept findable. Beyond this
+   * many, the least recently seen pairs are forgotten (a later packet of a forgotten pair starts a
+   * new tcp.stream, unlike Wireshark; counted in `conversationsForgotten`). 0 = unlimited.
+   * Default 1 000 000 (about 400 MB of state at most).
+   */
+  maxConversations?: number;
+}
+
+export const DEFAULT_MAX_CONVERSATIONS = 1_000_000;
+
 export class TcpAnalyzer {
   readonly options: AnalysisOptions;
-  /** Per-frame result columns (frame-number indexed). */
+  /** Per-frame result columns (frame-number indexed); stays empty in streaming mode. */
   readonly cols = new FrameColumns();
+  /** False in streaming mode. */
+  readonly keepFrameColumns: boolean;
+  /** Results of the last analysed frame (both modes): tcp.stream (−1 none), direction (−1 none). */
+  lastStream = -1;
+  lastDir = -1;
+  /** Flag bits (flags.ts Flag) plus FrameBit bits of the last analysed frame, first pass. */
+  lastBits = 0;
+  /** Conversation slot of the last analysed frame (−1 none); = lastStream in column mode. */
+  lastSlot = -1;
+  /**
+   * Address/port pair of the last analysed frame's conversation key (−1 none) and its generation:
+   * together they name the key for good (ConnectionTracker.observe can skip hashing with them).
+   */
+  lastTuple = -1;
+  lastTupleGen = 0;
   private readonly s: TcpState;
   private readonly c = new PacketContext();
   private readonly walk = new OptionWalk();
@@ -58,14 +98,30 @@ export class TcpAnalyzer {
   /** Frames passed to analyze() that carried a usable TCP header. */
   tcpFrames = 0;
 
-  constructor(options: Partial<AnalysisOptions> = {}) {
-    this.options = resolveOptions(options);
-    this.s = new TcpState(thresholds(this.options));
+  constructor(options: Partial<AnalysisOptions> & AnalyzerStorage = {}) {
+    const { keepFrameColumns, maxConversations, ...analysis } = options;
+    this.options = resolveOptions(analysis);
+    this.keepFrameColumns = keepFrameColumns !== false;
+    const maxConv = maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+    if (!Number.isInteger(maxConv) || maxConv < 0) throw new RangeError("maxConversations must be an integer >= 0");
+    this.s = this.keepFrameColumns
+      ? new TcpState(thresholds(this.options))
+      : new TcpState(thresholds(this.options), true, maxConv);
   }
 
   /** Number of TCP conversations (tcp.stream values 0..n−1). */
   get streamCount(): number {
     return this.s.convs.count;
+  }
+
+  /** Streaming mode: address/port pairs forgotten to respect maxConversations. */
+  get conversationsForgotten(): number {
+    return this.s.convs.tuplesForgotten;
+  }
+
+  /** Distinct address/port pairs seen (forgotten ones included). */
+  get conversationKeys(): number {
+    return this.s.convs.tuplesCreated;
   }
 
   /** Segments not tracked because a direction already held maxUnackedSegmentsPerFlow. */
@@ -88,7 +144,14 @@ export class TcpAnalyzer {
     this.finished = false;
     // Wireshark reaches the conversation lookup once ports, seq, ack, offset, flags and window
     // (16 bytes) were read, whatever is wrong further on.
-    if ((pkt.tcpFields & TcpField.HEADER) === 0) return;
+    if ((pkt.tcpFields & TcpField.HEADER) === 0) {
+      this.lastStream = -1;
+      this.lastDir = -1;
+      this.lastBits = 0;
+      this.lastSlot = -1;
+      this.lastTuple = -1;
+      return;
+    }
     const icmp = pkt.inIcmpError;
 
     // ---- conversation lookup (address key from the IP header that carries this TCP header) ----
@@ -103,13 +166,16 @@ export class TcpAnalyzer {
     }
     const s = this.s;
     const c = this.c;
-    let conv = s.convs.lookup(d, ipv, srcOff, dstOff, pkt.srcPort, pkt.dstPort);
-    if (conv < 0) conv = s.newConversation(frame.tsSec);
-    const dir = s.convs.dir;
+    const convs = s.convs;
+    let conv = convs.lookup(d, ipv, srcOff, dstOff, pkt.srcPort, pkt.dstPort);
+    if (conv < 0) conv = s.newConversation(frame.tsSec, n);
+    else if (convs.maxTuples > 0) convs.touch(n);
+    const dir = convs.dir;
     this.tcpFrames++;
 
     c.reset();
     c.frame = n;
+    c.receiverIsn = frame.receiverIsn;
     c.time = (frame.tsSec - s.convT0[conv]!) * 1e9 + frame.tsNsec;
     c.timeIsZero = frame.tsSec === 0 && frame.tsNsec === 0;
     c.seq = pkt.seq >>> 0;
@@ -126,7 +192,7 @@ export class TcpAnalyzer {
     // ---- conversation pre-stage: port reuse ----
     if (syn) {
       if (synStartsNewConversation(c, st)) {
-        conv = s.newConversation(frame.tsSec);
+        conv = s.newConversation(frame.tsSec, n);
         c.time = frame.tsNsec;
         st = s.flows.d;
         c.setFlows(conv, dir);
@@ -153,7 +219,7 @@ export class TcpAnalyzer {
       let hasTfo = pkt.hasTfo;
       let tfoCookieLen = pkt.tfoCookieLen;
       let walked = false;
-      const capturedTcp = d.length - pkt.tcpOff;
+      const capturedTcp = pkt.frameLen - pkt.tcpOff;
       if (capturedTcp < 20) {
         // The checksum or urgent pointer is cut: tshark stops before the options.
         walked = true;
@@ -162,7 +228,8 @@ export class TcpAnalyzer {
         hasTfo = false;
       } else if (
         hlen > 20 &&
-        (pkt.tcpHeaderTruncated || hasEmptySackOption(d, pkt.tcpOff + 20, pkt.tcpOff + hlen))
+        // (The scan stops at the frame's end: d may be the reader's whole buffer.)
+        (pkt.tcpHeaderTruncated || hasEmptySackOption(d, pkt.tcpOff + 20, Math.min(pkt.tcpOff + hlen, pkt.frameLen)))
       ) {
         const revBase = st[c.rb + BASE]!;
         const shownAck = hasSeglen && (c.tcpFlags & ACK) !== 0 ? seqSub(c.ack, revBase) : c.ack;
@@ -182,12 +249,6 @@ export class TcpAnalyzer {
     }
 
     // ---- store ----
-    const ch = cols.chunkFor(n);
-    const i = n & CHUNK_MASK;
-    ch.flow[i] = c.fwd;
-    ch.seq[i] = c.seq;
-    ch.ack[i] = c.ack;
-    ch.hdr[i] = ((c.tcpFlags & 0xfff) | (c.window << 16)) >>> 0;
     let bits = c.aflags;
     if (hasSeglen) bits |= FrameBit.HAS_SEGLEN;
     if (c.hasTa) bits |= FrameBit.HAS_TA;
@@ -195,6 +256,23 @@ export class TcpAnalyzer {
     if (hlen >= 20) bits |= FrameBit.FULL_HEADER;
     // tshark prints no analysis for a bogus data offset (it stops right after the seq field).
     if (hidden || hlen < 20) bits |= FrameBit.ANALYSIS_HIDDEN;
+    this.lastSlot = conv;
+    this.lastDir = dir;
+    const tuple = convs.tuple;
+    this.lastTuple = tuple;
+    this.lastTupleGen = convs.tupleGen[tuple]!;
+    this.lastBits = bits >>> 0;
+    if (!this.keepFrameColumns) {
+      this.lastStream = convs.slotStream[conv]!;
+      return;
+    }
+    this.lastStream = conv;
+    const ch = cols.chunkFor(n);
+    const i = n & CHUNK_MASK;
+    ch.flow[i] = c.fwd;
+    ch.seq[i] = c.seq;
+    ch.ack[i] = c.ack;
+    ch.hdr[i] = ((c.tcpFlags & 0xfff) | (c.window << 16)) >>> 0;
     ch.bits[i] = bits >>> 0;
     // (Chunks start zeroed and each frame is stored once: zeros need no write.)
     if (c.acksFrame !== 0) {
@@ -245,6 +323,10 @@ export class TcpAnalyzer {
    * so only they are replayed. Call after the last frame (again after more frames if needed).
    */
   finish(): void {
+    if (!this.keepFrameColumns) {
+      this.finished = true;
+      return;
+    }
     const s = this.s;
     const nFlows = s.convs.count * 2;
     const d = s.flows.d;
@@ -289,12 +371,26 @@ export class TcpAnalyzer {
 
   private checkFinished(): void {
     if (!this.finished) throw new Error("TcpAnalyzer.finish() must be called before reading display values");
+    this.checkColumns();
+  }
+
+  private checkColumns(): void {
+    if (!this.keepFrameColumns)
+      throw new Error("TcpAnalyzer in streaming mode (keepFrameColumns: false) keeps no per-frame results");
+  }
+
+  /** Streaming mode: the per-frame accessors answer only for the frame just analysed. */
+  private lastOnly(frame: number): boolean {
+    if (frame !== this.lastFrame)
+      throw new Error(`TcpAnalyzer in streaming mode only knows the last frame (${this.lastFrame}), not ${frame}`);
+    return true;
   }
 
   // ---------------------------------------------------------------- per-frame accessors
 
   /** tcp.stream, or −1 when the frame has no TCP conversation. */
   stream(frame: number): number {
+    if (!this.keepFrameColumns && this.lastOnly(frame)) return this.lastStream;
     const ch = this.cols.chunkOf(frame);
     const f = ch === undefined ? -1 : ch.flow[frame & CHUNK_MASK]!;
     return f < 0 ? -1 : f >> 1;
@@ -302,6 +398,7 @@ export class TcpAnalyzer {
 
   /** Direction within the stream: 0 = Wireshark's flow1 (higher address), 1 = flow2; −1 none. */
   direction(frame: number): number {
+    if (!this.keepFrameColumns && this.lastOnly(frame)) return this.lastDir;
     const ch = this.cols.chunkOf(frame);
     const f = ch === undefined ? -1 : ch.flow[frame & CHUNK_MASK]!;
     return f < 0 ? -1 : f & 1;
@@ -309,6 +406,7 @@ export class TcpAnalyzer {
 
   /** Flag bits (flags.ts Flag) and FrameBit bits of the frame; 0 for frames never stored. */
   bits(frame: number): number {
+    if (!this.keepFrameColumns && this.lastOnly(frame)) return this.lastBits;
     const ch = this.cols.chunkOf(frame);
     return ch === undefined ? 0 : ch.bits[frame & CHUNK_MASK]!;
   }
@@ -319,6 +417,7 @@ export class TcpAnalyzer {
    * `computedFlags` has what the analysis found regardless.
    */
   flags(frame: number): number {
+    this.checkColumns();
     const b = this.bits(frame);
     if ((b & FrameBit.FULL_HEADER) === 0) return 0;
     return analysisPrinted(b) ? b & ALL_FLAGS : b & FLAGS_SHOWN_WHEN_HIDDEN;
@@ -362,20 +461,24 @@ export class TcpAnalyzer {
   }
 
   rawSeq(frame: number): number {
+    this.checkColumns();
     return this.cols.chunkOf(frame)?.seq[frame & CHUNK_MASK] ?? 0;
   }
 
   rawAck(frame: number): number {
+    this.checkColumns();
     return this.cols.chunkOf(frame)?.ack[frame & CHUNK_MASK] ?? 0;
   }
 
   /** TCP flag bits of the frame (12 bits). */
   tcpFlags(frame: number): number {
+    this.checkColumns();
     return (this.cols.chunkOf(frame)?.hdr[frame & CHUNK_MASK] ?? 0) & 0xfff;
   }
 
   /** Raw 16-bit window field. */
   windowRaw(frame: number): number {
+    this.checkColumns();
     return (this.cols.chunkOf(frame)?.hdr[frame & CHUNK_MASK] ?? 0) >>> 16;
   }
 
@@ -384,6 +487,7 @@ export class TcpAnalyzer {
    * value, as the second pass prints it); SYNs and unknown/no scaling show the raw value.
    */
   windowSize(frame: number): number {
+    this.checkColumns();
     const ch = this.cols.chunkOf(frame);
     if (ch === undefined) return 0;
     const i = frame & CHUNK_MASK;
@@ -397,6 +501,7 @@ export class TcpAnalyzer {
 
   /** Window scale shift of the frame's direction: 0..14, −1 unknown, −2 no scaling. */
   windowScale(frame: number): number {
+    this.checkColumns();
     const ch = this.cols.chunkOf(frame);
     const f = ch === undefined ? -1 : ch.flow[frame & CHUNK_MASK]!;
     return f < 0 ? -1 : this.s.flows.get(f, WIN_SCALE);
@@ -404,6 +509,7 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.duplicate_ack_num (0 = none). */
   dupAckNum(frame: number): number {
+    this.checkColumns();
     if (!this.analysisShown(frame)) return 0;
     const k = this.cols.dupAcks.find(frame);
     return k < 0 ? 0 : this.cols.dupAcks.a[k]!;
@@ -411,6 +517,7 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.duplicate_ack_frame (0 = none). */
   dupAckFrame(frame: number): number {
+    this.checkColumns();
     if (!this.analysisShown(frame)) return 0;
     const k = this.cols.dupAcks.find(frame);
     return k < 0 ? 0 : this.cols.dupAcks.b[k]!;
@@ -418,12 +525,14 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.acks_frame (0 = none). */
   acksFrame(frame: number): number {
+    this.checkColumns();
     if (!this.analysisShown(frame)) return 0;
     return this.cols.chunkOf(frame)?.acksFrame[frame & CHUNK_MASK] ?? 0;
   }
 
   /** tcp.analysis.ack_rtt in ns (NaN when not shown: no acked frame, or exactly 0). */
   ackRttNs(frame: number): number {
+    this.checkColumns();
     const ch = this.cols.chunkOf(frame);
     if (ch === undefined || ch.acksFrame[frame & CHUNK_MASK] === 0 || !this.analysisShown(frame))
       return Number.NaN;
@@ -433,6 +542,7 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.rto in ns for a plain retransmission (NaN when not shown). */
   rtoNs(frame: number): number {
+    this.checkColumns();
     const k = this.cols.rtos.find(frame);
     if (k < 0 || !this.analysisShown(frame)) return Number.NaN;
     const v = this.cols.rtos.a[k]!;
@@ -441,12 +551,14 @@ export class TcpAnalyzer {
 
   /** tcp.analysis.rto_frame (0 when no RTO is shown). */
   rtoFrame(frame: number): number {
+    this.checkColumns();
     const k = this.cols.rtos.find(frame);
     return k < 0 || this.cols.rtos.a[k] === 0 || !this.analysisShown(frame) ? 0 : this.cols.rtos.b[k]!;
   }
 
   /** tcp.analysis.initial_rtt in ns as printed on this frame (NaN when absent). */
   initialRttNs(frame: number): number {
+    this.checkColumns();
     const ch = this.cols.chunkOf(frame);
     if (ch === undefined) return Number.NaN;
     const i = frame & CHUNK_MASK;
@@ -458,11 +570,13 @@ export class TcpAnalyzer {
 
   /** Initial RTT of a stream in ns (NaN when unknown). */
   streamInitialRttNs(stream: number): number {
+    this.checkColumns();
     return stream >= 0 && stream < this.s.convs.count ? this.s.firstRtt[stream]! : Number.NaN;
   }
 
   /** tcp.analysis.bytes_in_flight (0 = not shown). */
   bytesInFlight(frame: number): number {
+    this.checkColumns();
     if (!this.analysisShown(frame)) return 0;
     return this.cols.chunkOf(frame)?.bytesInFlight[frame & CHUNK_MASK] ?? 0;
   }

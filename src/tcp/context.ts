@@ -49,6 +49,8 @@ export class PacketContext {
   acksFrame = 0;
   ackRttNs = Number.NaN;
   bytesInFlight = 0;
+  /** FrameRecord.receiverIsn (text input only): the receiver's base when it is not known yet. */
+  receiverIsn: number | undefined = undefined;
 
   reset(): void {
     this.aflags = 0;
@@ -100,27 +102,51 @@ export function thresholds(o: AnalysisOptions): Thresholds {
 export class TcpState {
   readonly flows = new FlowTable();
   readonly segs = new SegmentStore();
-  readonly convs = new ConversationTable();
-  /** Per conversation: time of the most recent SYN without ACK (NaN = none). */
+  readonly convs: ConversationTable;
+  /** Per conversation slot: time of the most recent SYN without ACK (NaN = none). */
   mruSyn = new Float64Array(0);
-  /** Per conversation: initial RTT in ns (NaN = unknown). */
+  /** Per conversation slot: initial RTT in ns (NaN = unknown). */
   firstRtt = new Float64Array(0);
   /**
-   * Per conversation: whole seconds of its first frame. Times inside a conversation are ns since
+   * Per conversation slot: whole seconds of its first frame. Times inside a conversation are ns since
    * then, so they stay exact as long as the conversation (not the capture) spans < 104 days.
    */
   convT0 = new Float64Array(0);
-  /** Per conversation: a SYN carried a TFO cookie and data. */
+  /** Per conversation slot: a SYN carried a TFO cookie and data. */
   tfoSynData = new Uint8Array(0);
   private convCap = 0;
   /** Segments not tracked because a flow already held the maximum (Wireshark's 10 000). */
   unackedCapHits = 0;
+  /** Clears the state of a conversation slot given back by the table (streaming mode). */
+  private readonly release = (slot: number): void => {
+    this.flows.resetFlow(2 * slot);
+    this.flows.resetFlow(2 * slot + 1);
+    this.segs.clearFlow(2 * slot);
+    this.segs.clearFlow(2 * slot + 1);
+    this.mruSyn[slot] = Number.NaN;
+    this.firstRtt[slot] = Number.NaN;
+    this.tfoSynData[slot] = 0;
+    this.convT0[slot] = 0;
+  };
 
-  constructor(readonly t: Thresholds) {}
+  /**
+   * @param recycle reuse the slots of conversations that can no longer be found (streaming mode)
+   * @param maxTuples forget the least recently seen address/port pairs beyond this many (0 = never)
+   */
+  constructor(
+    readonly t: Thresholds,
+    recycle = false,
+    maxTuples = 0,
+  ) {
+    this.convs = new ConversationTable(recycle, maxTuples);
+  }
 
-  /** Starts a new conversation (new tcp.stream) for the key of the last lookup, at second `t0Sec`. */
-  newConversation(t0Sec: number): number {
-    const c = this.convs.create();
+  /**
+   * Starts a new conversation (new tcp.stream) for the key of the last lookup, at second `t0Sec`,
+   * in frame `frame`. Returns its slot.
+   */
+  newConversation(t0Sec: number, frame: number): number {
+    const c = this.convs.create(frame, this.release);
     if (c >= this.convCap) {
       const cap = Math.max(256, this.convCap * 2);
       this.mruSyn = grow(this.mruSyn, cap, Float64Array);

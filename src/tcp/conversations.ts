@@ -4,36 +4,63 @@
  * A conversation is keyed by the unordered pair of (address, port) endpoints. Lookup returns the
  * most recently created conversation for the key; a new one is created on first sight of the key,
  * and the port-reuse rule (rules/port-reuse.ts) may start a further one on the same key. Every new
- * conversation takes the next tcp.stream number, so the conversation index IS the stream index.
- * There is no time-based split and no VLAN/interface in the key (4.0 has no "deinterlacing").
+ * conversation takes the next tcp.stream number. There is no time-based split and no VLAN/interface
+ * in the key (4.0 has no "deinterlacing").
  *
  * The table is an open-addressing hash of "tuples" (distinct keys) with the key words stored in
  * one Uint32Array, so a lookup allocates nothing: the address bytes are hashed straight from the
  * frame buffer and confirmed word by word against the stored key.
+ *
+ * Conversations live in "slots" (the index the analysis state is kept under). By default a slot is
+ * never reused, so slot = tcp.stream. With `recycle` (the analyzer's streaming mode) a conversation
+ * that can no longer be found — the tuple got a newer conversation (port reuse) — gives its slot
+ * back, and with `maxTuples` the least recently seen tuples are forgotten beyond that many (counted in
+ * `tuplesForgotten`); stream numbers still count every conversation ever created, in order.
  */
 import { grow } from "./flows.js";
 
 /** Words per stored key: [version, portA<<16|portB, addrA x4, addrB x4]. */
 const KEY_WORDS = 10;
+/** `latest` value of a tuple id on the free list. */
+const FREE_TUPLE = -2;
 
 function readWord(d: Uint8Array, o: number): number {
   return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 }
 
 export class ConversationTable {
-  /** Number of conversations (= next tcp.stream value). */
+  /** Number of conversations created (= next tcp.stream value). */
   count = 0;
-  /** Tuple of each conversation. */
+  /** Tuple of each conversation slot. */
   convTuple = new Int32Array(0);
+  /** tcp.stream of each conversation slot. */
+  slotStream = new Int32Array(0);
+  /** Slots handed out so far (the high-water mark; slots below it may be free when recycling). */
+  slotsUsed = 0;
   private convCap = 0;
+  private readonly freeSlots: number[] = [];
 
-  /** Number of distinct tuples. */
-  tupleCount = 0;
+  /** Tuples in the table now. */
+  liveTuples = 0;
+  /** Distinct tuples ever created (forgotten ones included). */
+  tuplesCreated = 0;
+  /** Tuples dropped because more than `maxTuples` were live. */
+  tuplesForgotten = 0;
+  /** Tuple ids handed out so far (high-water mark). */
+  private tupleIds = 0;
   private tupleCap = 0;
   private keys = new Uint32Array(0);
-  /** Latest conversation of each tuple. */
+  /** Latest conversation slot of each tuple (FREE_TUPLE for a free tuple id). */
   private latest = new Int32Array(0);
   private hashes = new Int32Array(0);
+  /** Last frame that looked each tuple up (only kept with maxTuples). */
+  private lastSeen = new Float64Array(0);
+  /**
+   * Generation of each tuple id: bumped whenever the id is given to another key (after a forgotten
+   * tuple), so (tuple, generation) names one key for good (ConnectionTracker caches by it).
+   */
+  tupleGen = new Int32Array(0);
+  private readonly freeTuples: number[] = [];
   /** Hash slots holding tuple id + 1 (0 = empty). */
   private slots = new Int32Array(1024);
   private mask = 1023;
@@ -46,8 +73,17 @@ export class ConversationTable {
   tuple = -1;
 
   /**
+   * @param recycle give back the slot of a conversation that can no longer be found
+   * @param maxTuples forget the least recently seen tuples beyond this many (0 = never)
+   */
+  constructor(
+    readonly recycle = false,
+    readonly maxTuples = 0,
+  ) {}
+
+  /**
    * Finds the conversation for a packet. Addresses are read from `d` at the given offsets
-   * (4 bytes each for IPv4, 16 for IPv6). Returns the conversation index or −1 if the key is new;
+   * (4 bytes each for IPv4, 16 for IPv6). Returns the conversation slot or −1 if the key is new;
    * `dir` and `tuple` describe the packet for a following `create()`.
    */
   lookup(
@@ -171,34 +207,118 @@ export class ConversationTable {
     return -1;
   }
 
-  /** Creates a conversation for the key of the last `lookup` and makes it the key's latest. */
-  create(): number {
+  /** Notes that frame `frame` looked up the tuple of the last `lookup` (LRU order for maxTuples). */
+  touch(frame: number): void {
+    if (this.tuple >= 0) this.lastSeen[this.tuple] = frame;
+  }
+
+  /**
+   * Creates a conversation for the key of the last `lookup` and makes it the key's latest.
+   * Returns its slot. `onRelease` is called for every slot given back (the tuple's previous
+   * conversation, or conversations of forgotten tuples) so that the caller clears its state.
+   */
+  create(frame = 0, onRelease?: (slot: number) => void): number {
     let t = this.tuple;
-    if (t < 0) t = this.insertTuple();
-    const c = this.count++;
-    if (c >= this.convCap) {
-      this.convCap = Math.max(256, this.convCap * 2);
-      this.convTuple = grow(this.convTuple, this.convCap, Int32Array);
+    if (t < 0) {
+      t = this.insertTuple(frame, onRelease);
+    } else if (this.recycle) {
+      const old = this.latest[t]!;
+      if (old >= 0) this.releaseSlot(old, onRelease);
+    }
+    let c: number;
+    if (this.recycle && this.freeSlots.length > 0) {
+      c = this.freeSlots.pop()!;
+    } else {
+      c = this.slotsUsed++;
+      if (c >= this.convCap) {
+        this.convCap = Math.max(256, this.convCap * 2);
+        this.convTuple = grow(this.convTuple, this.convCap, Int32Array);
+        this.slotStream = grow(this.slotStream, this.convCap, Int32Array);
+      }
     }
     this.convTuple[c] = t;
+    this.slotStream[c] = this.count++;
     this.latest[t] = c;
     this.tuple = t;
+    if (this.maxTuples > 0) this.lastSeen[t] = frame;
     return c;
   }
 
-  private insertTuple(): number {
-    const t = this.tupleCount++;
-    if (t >= this.tupleCap) {
-      this.tupleCap = Math.max(256, this.tupleCap * 2);
-      this.keys = grow(this.keys, this.tupleCap * KEY_WORDS, Uint32Array);
-      this.latest = grow(this.latest, this.tupleCap, Int32Array);
-      this.hashes = grow(this.hashes, this.tupleCap, Int32Array);
+  private releaseSlot(slot: number, onRelease?: (slot: number) => void): void {
+    this.freeSlots.push(slot);
+    onRelease?.(slot);
+  }
+
+  private insertTuple(frame: number, onRelease?: (slot: number) => void): number {
+    if (this.maxTuples > 0 && this.liveTuples >= this.maxTuples) this.forgetOldest(onRelease);
+    let t: number;
+    if (this.freeTuples.length > 0) {
+      t = this.freeTuples.pop()!;
+    } else {
+      t = this.tupleIds++;
+      if (t >= this.tupleCap) {
+        this.tupleCap = Math.max(256, this.tupleCap * 2);
+        this.keys = grow(this.keys, this.tupleCap * KEY_WORDS, Uint32Array);
+        this.latest = grow(this.latest, this.tupleCap, Int32Array);
+        this.hashes = grow(this.hashes, this.tupleCap, Int32Array);
+        this.tupleGen = grow(this.tupleGen, this.tupleCap, Int32Array);
+        if (this.maxTuples > 0) this.lastSeen = grow(this.lastSeen, this.tupleCap, Float64Array);
+      }
     }
+    this.tupleGen[t]!++;
+    this.liveTuples++;
+    this.tuplesCreated++;
     this.keys.set(this.k, t * KEY_WORDS);
     this.hashes[t] = this.kHash;
-    if (this.tupleCount * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.latest[t] = -1;
+    if (this.maxTuples > 0) this.lastSeen[t] = frame;
+    if (this.liveTuples * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     this.place(t);
     return t;
+  }
+
+  /** Forgets the least recently seen eighth of the tuples (amortised O(log n) per new tuple). */
+  private forgetOldest(onRelease?: (slot: number) => void): void {
+    const live: number[] = [];
+    for (let t = 0; t < this.tupleIds; t++) if (this.latest[t] !== FREE_TUPLE) live.push(this.lastSeen[t]!);
+    live.sort((a, b) => a - b);
+    const drop = Math.max(1, Math.floor(this.maxTuples / 8));
+    const cutoff = live[Math.min(drop, live.length) - 1]!;
+    let dropped = 0;
+    for (let t = 0; t < this.tupleIds && dropped < drop; t++) {
+      if (this.latest[t] === FREE_TUPLE || this.lastSeen[t]! > cutoff) continue;
+      this.removeTuple(t, onRelease);
+      dropped++;
+    }
+    // The previous-key shortcut must not return a forgotten tuple.
+    this.tuple = -1;
+  }
+
+  private removeTuple(t: number, onRelease?: (slot: number) => void): void {
+    const mask = this.mask;
+    const slots = this.slots;
+    let i = this.hashes[t]! & mask;
+    while (slots[i] !== t + 1) i = (i + 1) & mask;
+    // backward-shift deletion
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const v = slots[j]!;
+      if (v === 0) break;
+      const home = this.hashes[v - 1]! & mask;
+      const between = i <= j ? home > i && home <= j : home > i || home <= j;
+      if (!between) {
+        slots[i] = v;
+        i = j;
+      }
+    }
+    slots[i] = 0;
+    const c = this.latest[t]!;
+    if (c >= 0) this.releaseSlot(c, onRelease);
+    this.latest[t] = FREE_TUPLE;
+    this.freeTuples.push(t);
+    this.liveTuples--;
+    this.tuplesForgotten++;
   }
 
   private place(t: number): void {
@@ -207,10 +327,17 @@ export class ConversationTable {
     this.slots[s] = t + 1;
   }
 
+  /** Rebuilds the hash slots at `size` with every live tuple except the one being inserted. */
   private rehash(size: number): void {
+    const inserting = this.latest;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
-    for (let t = 0; t < this.tupleCount - 1; t++) this.place(t);
+    for (let t = 0; t < this.tupleIds; t++) {
+      const v = inserting[t]!;
+      // The tuple being inserted has latest −1 and is placed by the caller.
+      if (v === FREE_TUPLE || v === -1) continue;
+      this.place(t);
+    }
   }
 
   /** Key words of a tuple (for tests and diagnostics): [version, ports, addrA x4, addrB x4]. */

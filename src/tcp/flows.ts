@@ -77,6 +77,16 @@ export class FlowTable {
     this.capacity = cap;
   }
 
+  /** Makes flow `f` fresh again (its conversation slot is being reused). */
+  resetFlow(f: number): void {
+    const d = this.d;
+    const b = f * FLOW_STRIDE;
+    d.fill(0, b, b + FLOW_STRIDE);
+    d[b + WINDOW] = WINDOW_NONE;
+    d[b + WIN_SCALE] = WSCALE_UNKNOWN;
+    d[b + VALID_BIF] = 1;
+  }
+
   get(f: number, slot: number): number {
     return this.d[f * FLOW_STRIDE + slot]!;
   }

@@ -1,5 +1,5 @@
 /** Wireshark-compatible per-packet TCP analysis (tshark 4.0.17, two-pass, default preferences). */
-export { TcpAnalyzer } from "./analyzer.js";
+export { type AnalyzerStorage, DEFAULT_MAX_CONVERSATIONS, TcpAnalyzer } from "./analyzer.js";
 export { type AnalysisOptions, DEFAULT_ANALYSIS_OPTIONS, resolveOptions } from "./options.js";
 export {
   ALL_FLAGS,

@@ -84,7 +84,8 @@ export class FrameSideTable {
 }
 
 export class FrameColumns {
-  readonly chunks: FrameChunk[] = [];
+  /** Chunks by frame range; a range no stored frame falls in has none (a hole). */
+  readonly chunks: (FrameChunk | undefined)[] = [];
   /** Highest frame number stored. */
   maxFrame = 0;
   /** Duplicate ACKs: a = tcp.analysis.duplicate_ack_num, b = duplicate_ack_frame. */
@@ -92,11 +93,18 @@ export class FrameColumns {
   /** Plain retransmissions: a = RTO in ns, b = rto_frame. */
   readonly rtos = new FrameSideTable();
 
-  /** The chunk holding `frame`, created (with all earlier ones) if needed. */
+  /**
+   * The chunk holding `frame`, created if needed. Only ranges with stored frames get one, so an
+   * analyzer fed a few connections of a long capture stays small.
+   */
   chunkFor(frame: number): FrameChunk {
     const ci = frame >>> CHUNK_SHIFT;
-    while (this.chunks.length <= ci) this.chunks.push(new FrameChunk());
-    return this.chunks[ci]!;
+    let ch = this.chunks[ci];
+    if (ch === undefined) {
+      ch = new FrameChunk();
+      this.chunks[ci] = ch;
+    }
+    return ch;
   }
 
   /** The chunk holding `frame`, or undefined when nothing was stored that far. */

@@ -63,6 +63,27 @@ export class SegmentStore {
     this.flowCap = cap;
   }
 
+  /** Forgets every segment of flow `f` (its conversation slot is being reused). */
+  clearFlow(f: number): void {
+    if (f >= this.flowCap) return;
+    const heads = this.heads;
+    const h = f * HEAD_STRIDE;
+    const link = this.link;
+    for (const head of [OLDEST, EXTRA]) {
+      let s = heads[h + head]!;
+      while (s !== NONE) {
+        const next = link[s]!;
+        link[s] = this.free;
+        this.free = s;
+        s = next;
+      }
+    }
+    heads[h + OLDEST] = NONE;
+    heads[h + NEWEST] = NONE;
+    heads[h + EXTRA] = NONE;
+    heads[h + COUNT] = 0;
+  }
+
   /** Unacked segments remembered for flow `f`. */
   count(f: number): number {
     return this.heads[f * HEAD_STRIDE + COUNT]!;

@@ -20,6 +20,9 @@ export function refused(ctx: DiagnoseContext): Finding[] {
   const byServer = new Map<string, ConnectionRecord[]>();
   for (const c of ctx.connections) {
     if (c.connState !== "REJ") continue;
+    // Zeek also says REJ when the SYN-ACK's receiver resets it (a capture that starts after the SYN):
+    // then the server accepted, and it was the client that refused a SYN-ACK.
+    if (!c.events.some((e) => e.kind === "rst" && e.dir !== c.client)) continue;
     const key = endpointText(serverOf(c));
     const g = listFor(byServer, key);
     g.push(c);

@@ -285,7 +285,7 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
       synAckCount: c.synAckCount,
       synAckFrames: c.synAckFrames.slice(),
       badSynAckCount: c.badSynAcks,
-      origIsn: clientEp?.synSeen ? clientEp.synSeq : null,
+      origIsn: clientEp?.synSeen ? clientEp.synSeq : serverEp?.peer.isnHinted ? serverEp.peer.synSeq : null,
       respIsn: serverEp?.synAckSeen ? serverEp.synAckSeq : null,
       ackFrame: c.hsAckFrame || null,
       synToSynAckSec: synToSynAck,

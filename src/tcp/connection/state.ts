@@ -187,6 +187,8 @@ export class Ep {
   synAckT = 0;
   /** The latest SYN of this side got some reply (SYN-ACK, ACK, RST). */
   synReplied = false;
+  /** synSeq holds an ISN known without its SYN (text input with relative numbers: FrameRecord.receiverIsn). */
+  isnHinted = false;
 
   constructor(side: number, isOrig: boolean) {
     this.side = side;
@@ -255,6 +257,12 @@ export class Conn implements Keyed {
   readonly uid: number;
   /** Side 0 (first packet's sender) is endpoint A of the key. */
   side0IsA = true;
+  /**
+   * The caller's name for this connection's address/port pair (TcpAnalyzer.lastTuple, −1 none) and how
+   * its direction relates to ours: endpoint A sent the packet iff (analyzer direction is 1) !== hintFlip.
+   */
+  hint = -1;
+  hintFlip = false;
   /** Side 0's address/port as text (made once at creation). */
   addr0 = "";
   port0 = 0;

@@ -40,6 +40,70 @@ const LRU_GRAIN_NS = 1e9;
 
 const WS_RETRANS = Flag.RETRANSMISSION | Flag.FAST_RETRANSMISSION | Flag.SPURIOUS_RETRANSMISSION;
 
+/** True for the packets the tracker follows (others are counted as ignored). */
+export function trackerAccepts(pkt: DecodedPacket): boolean {
+  const v = pkt.ipVersion;
+  return (
+    pkt.status === DecodeStatus.OK &&
+    !pkt.inIcmpError &&
+    (pkt.tcpFields & TcpField.HEADER) !== 0 &&
+    (v === 4 || v === 6) &&
+    pkt.tcpHeaderLen >= 20
+  );
+}
+
+/**
+ * The tracker's clock: packet times in ns since the first accepted packet, the latest time seen
+ * ("now", which never goes back) and the sweep schedule. Separate from the tracker so that a reader
+ * feeding several trackers (one per worker thread) can keep the one clock all of them must share.
+ */
+export class TrackerClock {
+  /** Epoch second and ns of time 0 (NaN before the first packet). */
+  baseSec = Number.NaN;
+  baseNsec = 0;
+  /** Latest packet time seen (ns); −∞ before the first packet. */
+  now = Number.NEGATIVE_INFINITY;
+  /** Packets whose time was before `now`. */
+  backwards = 0;
+  /** Set by tick(): connections whose timers ran out must be swept before this packet. */
+  sweepDue = false;
+  private lastT = 0;
+  private nextSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly sweepNs: number) {}
+
+  /** Time of the last packet ticked (ns since the first one). */
+  t = 0;
+
+  /**
+   * Times the next accepted packet: sets `t` (ns since the first one), `now` and `sweepDue`.
+   * (Nothing is returned: a double crossing a call boundary may be boxed, i.e. allocated.)
+   */
+  tick(hasTs: boolean, tsSec: number, tsNsec: number): void {
+    if (Number.isNaN(this.baseSec)) {
+      this.baseSec = hasTs ? tsSec : 0;
+      this.baseNsec = hasTs ? tsNsec : 0;
+      this.baseEpoch = this.baseSec + this.baseNsec / NS;
+    }
+    let t: number;
+    if (hasTs) t = (tsSec - this.baseSec) * NS + (tsNsec - this.baseNsec);
+    else t = this.lastT;
+    this.lastT = t;
+    if (t < this.now) this.backwards++;
+    else this.now = t;
+    const now = this.now;
+    this.sweepDue = false;
+    if (now >= this.nextSweep) {
+      this.sweepDue = this.nextSweep !== Number.NEGATIVE_INFINITY;
+      this.nextSweep = now + this.sweepNs;
+    }
+    this.t = t;
+  }
+
+  /** Epoch seconds of time 0 (0 before the first packet). */
+  baseEpoch = 0;
+}
+
 export class ConnectionTracker {
   readonly options: ConnectionOptions;
   /**
@@ -72,12 +136,20 @@ export class ConnectionTracker {
   private lruTail: Conn | null = null;
   private readonly tombs: (Tomb | null)[] = [];
   private tombPos = 0;
-  private baseSec = Number.NaN;
-  private baseNsec = 0;
-  private lastT = 0;
+  private readonly clock: TrackerClock;
   private now = Number.NEGATIVE_INFINITY;
-  private nextSweep = Number.NEGATIVE_INFINITY;
   private finished = false;
+  /** FrameRecord.receiverIsn of the packet being observed (text input only). */
+  private receiverIsn: number | undefined;
+  /** Frame being processed (or that triggered the sweep running now); +∞ at finish. */
+  private eventFrame = 0;
+  /** Finished 4-tuples remembered so far (Tombs made). */
+  tombsMade = 0;
+  /**
+   * Called when a connection opens (+1) or ends (−1), with the frame it happens at (the frame whose
+   * arrival triggered it; +∞ at finish). For merging the open-connection count of several trackers.
+   */
+  onOpenChange?: (frame: number, delta: number) => void;
 
   constructor(options: Partial<ConnectionOptions> = {}) {
     const o = resolveConnectionOptions(options);
@@ -91,6 +163,7 @@ export class ConnectionTracker {
     this.sweepNs = o.sweepIntervalSec * NS;
     this.maxEvents = o.maxEventsPerConnection;
     this.verifyChecksums = o.verifyChecksums;
+    this.clock = new TrackerClock(this.sweepNs);
     this.st = {
       packetsObserved: 0,
       packetsProcessed: 0,
@@ -153,67 +226,118 @@ export class ConnectionTracker {
    * (others are counted as ignored). `wsStream`: Wireshark tcp.stream of the packet (−1 unknown);
    * `wsFlags`: its tcp.analysis bits in oracle order (src/tcp/flags.ts Flag; 0 unknown).
    */
-  observe(frame: FrameRecord, pkt: DecodedPacket, wsStream: number, wsFlags: number): void {
+  observe(
+    frame: FrameRecord,
+    pkt: DecodedPacket,
+    wsStream: number,
+    wsFlags: number,
+    tuple = -1,
+    tupleGen = 0,
+    dir = 0,
+  ): void {
     const st = this.st;
     st.packetsObserved++;
     if (this.finished) throw new Error("ConnectionTracker.observe() after finish()");
-    const v = pkt.ipVersion;
-    if (
-      pkt.status !== DecodeStatus.OK ||
-      pkt.inIcmpError ||
-      (pkt.tcpFields & TcpField.HEADER) === 0 ||
-      (v !== 4 && v !== 6) ||
-      pkt.tcpHeaderLen < 20
-    ) {
+    if (!trackerAccepts(pkt)) {
       st.packetsIgnored++;
       return;
     }
+    this.advance(frame);
+    this.receiverIsn = frame.receiverIsn;
+    this.hTuple = tuple;
+    this.hGen = tupleGen;
+    this.hDir = dir;
+    this.packet(frame.number, frame.data, pkt, wsStream, wsFlags);
+    this.receiverIsn = undefined;
+  }
 
-    // ---- time ----
-    let t: number;
-    if (Number.isNaN(this.baseSec)) {
-      this.baseSec = frame.hasTs ? frame.tsSec : 0;
-      this.baseNsec = frame.hasTs ? frame.tsNsec : 0;
-      this.ctx.baseEpoch = this.baseSec + this.baseNsec / NS;
+  /**
+   * A packet the tracker would take (trackerAccepts) but that another tracker follows: the
+   * connections are sharded by flow over several trackers, and each must keep the clock all of them
+   * share (time 0, "now", the sweeps, times going back). Call in file order, like observe().
+   */
+  tick(frame: FrameRecord): void {
+    if (this.finished) throw new Error("ConnectionTracker.tick() after finish()");
+    this.advance(frame);
+  }
+
+  /** The clock step of an accepted packet: its time in pT, now, and the sweep it makes due. */
+  private advance(frame: FrameRecord): void {
+    const clock = this.clock;
+    const back = clock.backwards;
+    clock.tick(frame.hasTs, frame.tsSec, frame.tsNsec);
+    if (clock.backwards !== back) this.st.timeWentBackwards++;
+    if (this.ctx.baseEpoch !== clock.baseEpoch) this.ctx.baseEpoch = clock.baseEpoch;
+    this.pT = clock.t;
+    this.now = clock.now;
+    if (clock.sweepDue) {
+      this.eventFrame = frame.number;
+      this.sweep(clock.now);
     }
-    if (frame.hasTs) t = (frame.tsSec - this.baseSec) * NS + (frame.tsNsec - this.baseNsec);
-    else t = this.lastT;
-    this.lastT = t;
-    if (t < this.now) st.timeWentBackwards++;
-    else this.now = t;
+  }
+
+  /** Time of the packet being processed (a field, so that no double crosses a call). */
+  private pT = 0;
+  /**
+   * The caller's name for the packet's address/port pair (TcpAnalyzer lastTuple, lastTupleGen,
+   * lastDir; tuple −1: none). Connections found by the hash lookup are cached under it, so the next
+   * packet of the pair skips hashing its addresses.
+   */
+  private hTuple = -1;
+  private hGen = 0;
+  private hDir = 0;
+  private byTuple: (Conn | null)[] = [];
+  private byTupleGen = new Int32Array(0);
+
+  /** One accepted packet at time this.pT, with the clock at this.now. */
+  private packet(frameNumber: number, d: Uint8Array, pkt: DecodedPacket, wsStream: number, wsFlags: number): void {
+    const st = this.st;
+    const t = this.pT;
     const now = this.now;
-    if (now >= this.nextSweep) {
-      if (this.nextSweep !== Number.NEGATIVE_INFINITY) this.sweep(now);
-      this.nextSweep = now + this.sweepNs;
-    }
+    const v = pkt.ipVersion;
+    this.eventFrame = frameNumber;
 
     // ---- lookup ----
-    const table = this.table;
-    const d = frame.data;
-    table.key(d, v, pkt.srcAddrOff, pkt.dstAddrOff, pkt.srcPort, pkt.dstPort);
-    let e: Keyed | null = table.find();
     let c: Conn | null = null;
-    let prev: Conn | null = null;
-    if (e !== null && !e.tomb) {
-      c = e as Conn;
-      if (c.deadline <= now) {
-        this.end(c, c.deadlineReason);
-        c = null;
-        e = table.find();
-      } else if ((pkt.flags & SYN) !== 0 && this.engine.isReuse(c, pkt.flags, pkt.seq >>> 0)) {
-        prev = c;
-        this.end(c, End.REUSED);
-        c = null;
-        e = table.find();
+    let srcIsA: boolean;
+    const ht = this.hTuple;
+    if (ht >= 0 && ht < this.byTupleGen.length && this.byTupleGen[ht] === this.hGen) c = this.byTuple[ht]!;
+    if (
+      c !== null &&
+      c.deadline > now &&
+      ((pkt.flags & SYN) === 0 || !this.engine.isReuse(c, pkt.flags, pkt.seq >>> 0))
+    ) {
+      // The pair's connection, cached by the caller's tuple: no hashing.
+      srcIsA = (this.hDir === 1) !== c.hintFlip;
+    } else {
+      c = null;
+      const table = this.table;
+      table.key(d, v, pkt.srcAddrOff, pkt.dstAddrOff, pkt.srcPort, pkt.dstPort);
+      let e: Keyed | null = table.find();
+      let prev: Conn | null = null;
+      if (e !== null && !e.tomb) {
+        c = e as Conn;
+        if (c.deadline <= now) {
+          this.end(c, c.deadlineReason);
+          c = null;
+          e = table.find();
+        } else if ((pkt.flags & SYN) !== 0 && this.engine.isReuse(c, pkt.flags, pkt.seq >>> 0)) {
+          prev = c;
+          this.end(c, End.REUSED);
+          c = null;
+          e = table.find();
+        }
       }
+      if (c === null) c = this.openConn(frameNumber, d, pkt, t, e as Tomb | null, prev);
+      srcIsA = table.srcIsA;
+      if (ht >= 0) this.cacheByTuple(c, ht, srcIsA);
     }
-    if (c === null) c = this.openConn(frame, pkt, t, e as Tomb | null, prev);
-    else this.touch(c, t);
-    const side = table.srcIsA === c.side0IsA ? 0 : 1;
+    if (t - c.touchT >= LRU_GRAIN_NS && this.lruTail !== c) this.touch(c);
+    const side = srcIsA === c.side0IsA ? 0 : 1;
 
     // ---- the packet ----
     const p = this.p;
-    p.frame = frame.number;
+    p.frame = frameNumber;
     p.t = t;
     p.side = side;
     p.flags = pkt.flags;
@@ -248,6 +372,21 @@ export class ConnectionTracker {
     c.lastPktT = t;
     c.lastFrame = p.frame;
     this.engine.computeDeadline(c, this.lingerNs, this.inactivityNs, this.hsInactivityNs);
+  }
+
+  private cacheByTuple(c: Conn, tuple: number, srcIsA: boolean): void {
+    if (tuple >= this.byTupleGen.length) {
+      let n = Math.max(1024, this.byTupleGen.length * 2);
+      while (n <= tuple) n *= 2;
+      const g = new Int32Array(n).fill(-1);
+      g.set(this.byTupleGen);
+      this.byTupleGen = g;
+      for (let i = this.byTuple.length; i < n; i++) this.byTuple.push(null);
+    }
+    this.byTuple[tuple] = c;
+    this.byTupleGen[tuple] = this.hGen;
+    c.hint = tuple;
+    c.hintFlip = srcIsA !== (this.hDir === 1);
   }
 
   /** Our per-packet bookkeeping after Zeek's state machine ran. */
@@ -480,6 +619,14 @@ export class ConnectionTracker {
         ep.synAckT = p.t;
         c.rttSynT = peer.synT;
       }
+    } else if (this.receiverIsn !== undefined && p.ack !== ((this.receiverIsn + 1) >>> 0)) {
+      // Text with relative numbers (FrameRecord.receiverIsn): the receiver's ISN is known although
+      // its SYN is not in the input, so a SYN-ACK acknowledging anything but ISN + 1 is bad too.
+      peer.synSeq = this.receiverIsn;
+      peer.isnHinted = true;
+      c.badSynAcks++;
+      kind = Ev.BAD_SYNACK;
+      value = (p.ack - ((this.receiverIsn + 1) >>> 0)) | 0;
     } else if (ep.synAckSeen && ep.synAckSeq === p.seq) {
       kind = Ev.SYNACK_RETRANSMIT;
     } else {
@@ -509,7 +656,8 @@ export class ConnectionTracker {
   // ------------------------------------------------------------------ connection lifecycle
 
   private openConn(
-    frame: FrameRecord,
+    frameNumber: number,
+    d: Uint8Array,
     pkt: DecodedPacket,
     t: number,
     tomb: Tomb | null,
@@ -525,7 +673,6 @@ export class ConnectionTracker {
     const c = new Conn(this.nextUid++, this.options.packetsBeforeClose);
     table.storeKey(c);
     c.side0IsA = table.srcIsA;
-    const d = frame.data;
     c.ipVersion = pkt.ipVersion;
     c.addr0 = formatAddress(d, pkt.srcAddrOff, pkt.ipVersion);
     c.addr1 = formatAddress(d, pkt.dstAddrOff, pkt.ipVersion);
@@ -535,8 +682,8 @@ export class ConnectionTracker {
     c.lastT = t;
     c.firstPktT = t;
     c.lastPktT = t;
-    c.startFrame = frame.number;
-    c.lastFrame = frame.number;
+    c.startFrame = frameNumber;
+    c.lastFrame = frameNumber;
     c.chainA = t + this.synTimeoutNs;
     c.touchT = t;
     if (prev !== null) {
@@ -575,13 +722,16 @@ export class ConnectionTracker {
     if (this.open > this.st.peakOpenConnections) this.st.peakOpenConnections = this.open;
     this.st.connections++;
     this.lruAppend(c);
+    this.onOpenChange?.(frameNumber, 1);
     return c;
   }
 
   /** Hands the connection out and leaves a Tomb (or nothing) in the table. */
   private end(c: Conn, reason: number): void {
+    if (c.hint >= 0 && this.byTuple[c.hint] === c) this.byTuple[c.hint] = null;
     this.lruRemove(c);
     this.open--;
+    this.onOpenChange?.(this.eventFrame, -1);
     const why = END_REASONS[reason]! as EndReason;
     this.st.ended[why]++;
     const rec = buildRecord(c, why, this.ctx);
@@ -614,6 +764,7 @@ export class ConnectionTracker {
         tomb.synSeq = c.ep(c.clientSide).synSeq;
       }
       table.replaceByIdentity(c, tomb);
+      this.tombsMade++;
       if (this.tombs.length < max) this.tombs.push(tomb);
       else {
         const old = this.tombs[this.tombPos]!;
@@ -645,9 +796,8 @@ export class ConnectionTracker {
    * Moves the connection to the recent end of the LRU list, at most once per LRU_GRAIN of capture
    * time (eviction needs only an approximate order; relinking on every packet costs more than it buys).
    */
-  private touch(c: Conn, t: number): void {
-    if (t - c.touchT < LRU_GRAIN_NS || this.lruTail === c) return;
-    c.touchT = t;
+  private touch(c: Conn): void {
+    c.touchT = this.pT;
     this.lruRemove(c);
     this.lruAppend(c);
   }
@@ -676,6 +826,7 @@ export class ConnectionTracker {
   finish(): TrackerStats {
     if (!this.finished) {
       const open: Conn[] = [];
+      this.eventFrame = Number.POSITIVE_INFINITY;
       for (let c = this.lruHead; c !== null; c = c.lruNext) open.push(c);
       open.sort((a, b) => a.uid - b.uid);
       for (const c of open) this.end(c, c.deadline <= this.now ? c.deadlineReason : End.END_OF_INPUT);
@@ -692,7 +843,7 @@ export class ConnectionTracker {
 function checksumOk(d: Uint8Array, pkt: DecodedPacket): boolean {
   const tcpLen = pkt.tcpHeaderLen + pkt.payloadLen;
   const end = pkt.tcpOff + tcpLen;
-  if (end > d.length || pkt.payloadCapturedLen < pkt.payloadLen) return true;
+  if (end > pkt.frameLen || pkt.payloadCapturedLen < pkt.payloadLen) return true;
   let sum = 0;
   const n = pkt.ipVersion === 6 ? 16 : 4;
   for (let i = 0; i < n; i += 2) {

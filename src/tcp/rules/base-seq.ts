@@ -26,7 +26,8 @@ export function initBaseSeq(c: PacketContext, st: Float64Array): void {
   const rb = c.rb;
   const rs = st[rb + STATIC]!;
   if ((rs & BASE_SEQ_SET) === 0 && (c.tcpFlags & ACK) !== 0) {
-    st[rb + BASE] = seqSub(c.ack, 1);
+    // Text with relative numbers may know the receiver's ISN although its SYN is not in the input.
+    st[rb + BASE] = c.receiverIsn ?? seqSub(c.ack, 1);
     st[rb + STATIC] = rs | BASE_SEQ_SET;
   }
 }

@@ -1,0 +1,125 @@
+/**
+ * lightTcpKey: the common case of decodeFrame in a few dozen reads — Ethernet (up to 4 VLAN tags),
+ * IPv4 without fragmentation or AH / IPv6 without extension headers, and a consistent TCP header —
+ * for a thread that only needs to know whose packet a frame is (the flow key) and whether the
+ * connection tracker takes it. It answers true only when decodeFrame would give exactly that: status
+ * OK, not quoted in an ICMP error, a TCP header with data offset >= 5, ipVersion 4 or 6, and the same
+ * addresses and ports. Everything else (other link types, tunnels, fragments, options cut short,
+ * malformed headers, ICMP ...) answers false: decode the frame fully then.
+ * test/light-key.test.ts holds it to decodeFrame on every frame of the corpus.
+ */
+import { DecodeStatus, type DecodedPacket, TcpField } from "../model/packet.js";
+import { flowHash4, flowHashV1 } from "../util/flow-hash.js";
+
+/** The key of the last frame lightTcpKey accepted (offsets into the frame's bytes). */
+export class LightKey {
+  /** flowHashV1 of the key as an int32 (`>>> 0` gives the unsigned value; util/flow-hash.ts). */
+  hash = 0;
+  ipVersion = 0;
+  srcAddrOff = 0;
+  dstAddrOff = 0;
+  srcPort = 0;
+  dstPort = 0;
+}
+
+const MAX_VLAN_TAGS = 4;
+
+/**
+ * See the file comment. The frame's captured bytes are d[start, start + capLen) (offsets in `out`
+ * index `d`, as decodeFrameAt's do); `origLen` is its length on the wire.
+ */
+export function lightTcpKey(
+  linkType: number,
+  d: Uint8Array,
+  start: number,
+  capLen: number,
+  origLen: number,
+  out: LightKey,
+): boolean {
+  if (linkType !== 1) return false;
+  let capEnd = start + capLen;
+  let repEnd = start + (origLen > capLen ? origLen : capLen);
+  if (start + 14 > capEnd) return false;
+  let type = (d[start + 12]! << 8) | d[start + 13]!;
+  let off = start + 14;
+  for (let tags = 0; type === 0x8100 || type === 0x88a8 || type === 0x9100; tags++) {
+    if (tags === MAX_VLAN_TAGS || off + 4 > capEnd) return false;
+    type = (d[off + 2]! << 8) | d[off + 3]!;
+    off += 4;
+  }
+  let tcpOff: number;
+  if (type === 0x0800) {
+    if (off + 20 > capEnd) return false;
+    const b0 = d[off]!;
+    if (b0 >> 4 !== 4) return false;
+    const hl = (b0 & 0x0f) << 2;
+    if (hl < 20) return false;
+    const totalLen = (d[off + 2]! << 8) | d[off + 3]!;
+    if (totalLen === 0 || totalLen < hl) return false;
+    // cur.limit(off, totalLen)
+    const end = off + totalLen;
+    if (end < repEnd) repEnd = end;
+    if (repEnd < capEnd) capEnd = repEnd;
+    if (off + hl > capEnd) return false;
+    if ((((d[off + 6]! << 8) | d[off + 7]!) & 0x3fff) !== 0) return false;
+    if (d[off + 9] !== 6) return false;
+    out.ipVersion = 4;
+    out.srcAddrOff = off + 12;
+    out.dstAddrOff = off + 16;
+    tcpOff = off + hl;
+  } else if (type === 0x86dd) {
+    if (off + 40 > capEnd) return false;
+    if (d[off]! >> 4 !== 6) return false;
+    const payloadLen = (d[off + 4]! << 8) | d[off + 5]!;
+    // cur.limit(off + 40, payloadLen)
+    const end = off + 40 + payloadLen;
+    if (end < repEnd) repEnd = end;
+    if (repEnd < capEnd) capEnd = repEnd;
+    if (d[off + 6] !== 6) return false;
+    out.ipVersion = 6;
+    out.srcAddrOff = off + 8;
+    out.dstAddrOff = off + 24;
+    tcpOff = off + 40;
+  } else {
+    return false;
+  }
+  // TCP: ports, seq, ack, offset and flags, window captured; a data offset >= 5 that fits the IP payload.
+  const reported = repEnd - tcpOff;
+  if (reported <= 0 || capEnd - tcpOff < 16) return false;
+  const hlen = (d[tcpOff + 12]! >> 4) << 2;
+  if (hlen < 20 || hlen > reported) return false;
+  const sport = (d[tcpOff]! << 8) | d[tcpOff + 1]!;
+  const dport = (d[tcpOff + 2]! << 8) | d[tcpOff + 3]!;
+  out.srcPort = sport;
+  out.dstPort = dport;
+  const s = out.srcAddrOff;
+  const t = out.dstAddrOff;
+  out.hash =
+    out.ipVersion === 4
+      ? flowHash4(
+          (d[s]! << 24) | (d[s + 1]! << 16) | (d[s + 2]! << 8) | d[s + 3]!,
+          (d[t]! << 24) | (d[t + 1]! << 16) | (d[t + 2]! << 8) | d[t + 3]!,
+          sport,
+          dport,
+        )
+      : flowHashV1(d, 6, s, t, sport, dport) | 0;
+  return true;
+}
+
+/**
+ * What lightTcpKey promises, checked against a full decode of the same frame (tests): the tracker
+ * takes the packet and its key is the light one.
+ */
+export function agreesWithDecode(k: LightKey, pkt: DecodedPacket): boolean {
+  return (
+    pkt.status === DecodeStatus.OK &&
+    !pkt.inIcmpError &&
+    (pkt.tcpFields & TcpField.HEADER) !== 0 &&
+    pkt.tcpHeaderLen >= 20 &&
+    pkt.ipVersion === k.ipVersion &&
+    pkt.srcAddrOff === k.srcAddrOff &&
+    pkt.dstAddrOff === k.dstAddrOff &&
+    pkt.srcPort === k.srcPort &&
+    pkt.dstPort === k.dstPort
+  );
+}

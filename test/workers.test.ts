@@ -1,0 +1,97 @@
+/**
+ * The analysis pass on worker threads (src/pipeline/parallel.ts) gives the same result as on one
+ * thread, byte for byte: the connections (uids, Wireshark streams, previous-connection links, events),
+ * the tracker's counters and everything else analyzeCapture returns. Captures with port reuse, many
+ * connections, ICMP-quoted headers, IPv6, VLANs and loss; a synthetic bench-like capture made with the
+ * benchmark generator; and small global caps, where the worker path must hand over to one thread.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AnalyzeOptions, connections } from "../src/api/index.js";
+import { flowBucketV1, flowHashV1 } from "../src/util/flow-hash.js";
+import { CORPUS_REAL, SCENARIOS, SHARED } from "./support/corpus.js";
+
+const CAPTURES = [
+  join(CORPUS_REAL, "markofu-pcaps", "evilprogram.pcap"),
+  join(CORPUS_REAL, "chrissanders-packets", "http_espn_fail.pcapng"),
+  join(CORPUS_REAL, "tcpdump", "of13_ericsson.pcapng"),
+  join(CORPUS_REAL, "tcpdump", "kday3.pcap"),
+  join(CORPUS_REAL, "packetlife", "gmail.pcapng.cap"),
+  join(SCENARIOS, "lpd-port-exhaustion", "capture.pcapng"),
+  join(SCENARIOS, "synack-bad-ack", "capture.pcapng"),
+  join(SCENARIOS, "middlebox-idle-reset", "inside.pcapng"),
+].filter((f) => existsSync(f));
+
+/** Asserts equal strings, reporting only where they first differ (they are large). */
+function same(actual: string, expected: string, what: string): void {
+  if (actual === expected) return;
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  assert.fail(`${what}: differs at ${i}:\n  got      ...${actual.slice(i - 200, i + 200)}\n  expected ...${expected.slice(i - 200, i + 200)}`);
+}
+
+/** Everything connections() returns, as one string (Maps made plain). */
+async function run(input: string | Uint8Array, options: AnalyzeOptions): Promise<string> {
+  const { result, connections: list } = await connections(input, options);
+  return JSON.stringify({ list, result: { ...result, skipped: [...result.skipped] } });
+}
+
+test("the corpus captures come out the same with 1, 2 and 3 workers", async () => {
+  assert.ok(CAPTURES.length >= 6, "corpus captures missing");
+  for (const [i, file] of CAPTURES.entries()) {
+    const one = await run(file, { workers: 1 });
+    same(await run(file, { workers: i < 2 ? 3 : 2 }), one, file);
+  }
+});
+
+test("a bench-like capture (generator, mixed profile) comes out the same with 1 and 2 workers", async () => {
+  const gen = join(SHARED, "bench", "gen-capture.js");
+  if (!existsSync(gen)) return;
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-workers-"));
+  try {
+    const file = join(dir, "bench-like.pcap");
+    execFileSync(process.execPath, [gen, "--seed", "7", "--out", file, "--target-bytes", "6M"], { stdio: "ignore" });
+    const one = await run(file, { workers: 1 });
+    assert.ok(one.length > 100_000);
+    same(await run(file, { workers: 2 }), one, "2 workers");
+    // the same from memory, and with checksums verified (records then carry the segments)
+    const bytes = readFileSync(file);
+    same(await run(new Uint8Array(bytes), { workers: 2 }), await run(new Uint8Array(bytes), { workers: 1 }), "from memory");
+    const checked = { connections: { verifyChecksums: true } };
+    same(await run(file, { ...checked, workers: 2 }), await run(file, { ...checked, workers: 1 }), "checksums");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("when a global cap comes into play the worker path gives the one-thread result", async () => {
+  const file = join(SCENARIOS, "lpd-port-exhaustion", "capture.pcapng");
+  const caps: AnalyzeOptions[] = [
+    { connections: { maxOpenConnections: 2 } },
+    { connections: { maxRememberedTuples: 3 } },
+    { maxConversations: 5 },
+  ];
+  for (const o of caps) same(await run(file, { ...o, workers: 2 }), await run(file, { ...o, workers: 1 }), JSON.stringify(o));
+});
+
+test("flowBucketV1 is symmetric and frozen", () => {
+  const d = new Uint8Array([192, 0, 2, 1, 198, 51, 100, 7]);
+  const a = flowHashV1(d, 4, 0, 4, 40000, 443);
+  assert.equal(flowHashV1(d, 4, 4, 0, 443, 40000), a);
+  // Version 1 values: never change them (a new mix is flowBucketV2).
+  assert.equal(a, 0x7a51c5eb);
+  assert.equal(flowBucketV1(d, 4, 0, 4, 40000, 443, 7), 0x7a51c5eb % 7);
+  const v6 = new Uint8Array(32);
+  v6[0] = 0x20;
+  v6[1] = 0x01;
+  v6[15] = 1;
+  v6[16] = 0x20;
+  v6[17] = 0x01;
+  v6[31] = 2;
+  assert.equal(flowHashV1(v6, 6, 0, 16, 1, 2), flowHashV1(v6, 6, 16, 0, 2, 1));
+  assert.equal(flowBucketV1(v6, 6, 0, 16, 1, 2, 1), 0);
+});
