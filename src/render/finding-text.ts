@@ -79,7 +79,7 @@ const PHRASES: Record<string, Phrase> = {
     next: `Check that ${s(f, "server")} is up and reachable (ping it, check its address), that the service listens on that port, and that no firewall between them silently drops the SYNs. A capture on the server side shows whether the SYNs arrive.`,
   }),
   "handshake.refused": (f) => ({
-    summary: `${s(f, "server")} refused ${plural(n(f, "refusals"), "connection attempt")}: each SYN was answered by a RST${f.someConnectionsSucceeded ? " (other attempts did connect)" : ""}.`,
+    summary: `${s(f, "server")} refused ${plural(n(f, "refusals"), "connection attempt")}: ${n(f, "refusals") === 1 ? "the SYN was" : "each SYN was"} answered by a RST${f.someConnectionsSucceeded ? " (other attempts did connect)" : ""}.`,
     explanation:
       `The client sent a SYN and got a RST back, within ${list(f.rstDelaySec)} s. That is a clear "no": nothing listens on that port at that moment, the service refuses new connections (for example while it is busy or restarting), or a firewall rejects them on the server's behalf. ` +
       `The network delivered both packets; this is a decision of the host (or of a device answering for it).`,
