@@ -1,8 +1,8 @@
 /**
  * lightTcpKey (src/decode/light.ts) answers only where decodeFrame gives the same thing: on every frame
  * of the corpus, the scenarios and a bench-like capture, an accepted frame decodes fully to a packet
- * the connection tracker takes, with the same addresses and ports. The worker threads rely on it to
- * tell whose packet a frame is without decoding it.
+ * the connection tracker takes, with the same addresses and ports, and lightDecode fills every field
+ * of the DecodedPacket as decodeFrame does. The analysis pass relies on both.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCapture } from "../src/capture/index.js";
 import { decodeFrame } from "../src/decode/index.js";
-import { agreesWithDecode, LightKey, lightTcpKey } from "../src/decode/light.js";
+import { agreesWithDecode, LightKey, lightDecode, lightTcpKey } from "../src/decode/light.js";
 import { RecordKind } from "../src/model/frame.js";
 import { DecodedPacket } from "../src/model/packet.js";
 import { flowHashV1 } from "../src/util/flow-hash.js";
@@ -28,9 +28,24 @@ function captures(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** The first field in which two decoded packets differ (SACK blocks included), or null. */
+function samePacket(a: DecodedPacket, b: DecodedPacket): string | null {
+  for (const key of Object.keys(a) as (keyof DecodedPacket)[]) {
+    const x = a[key];
+    const y = b[key];
+    if (x instanceof Float64Array) {
+      if (!(y instanceof Float64Array) || x.some((v, i) => v !== y[i])) return key;
+    } else if (x !== y) {
+      return key;
+    }
+  }
+  return null;
+}
+
 async function check(file: string): Promise<{ frames: number; light: number }> {
   const k = new LightKey();
   const pkt = new DecodedPacket();
+  const fast = new DecodedPacket();
   let frames = 0;
   let light = 0;
   await readCapture(file, (f) => {
@@ -40,7 +55,13 @@ async function check(file: string): Promise<{ frames: number; light: number }> {
     light++;
     decodeFrame(f.linkType, f.data, f.origLen, pkt);
     assert.ok(agreesWithDecode(k, pkt), `${file} frame ${f.number}: light key disagrees with decodeFrame`);
-    assert.equal(k.hash >>> 0, flowHashV1(f.data, k.ipVersion, k.srcAddrOff, k.dstAddrOff, k.srcPort, k.dstPort));
+    assert.equal(
+      k.hash >>> 0,
+      flowHashV1(f.data, k.ipVersion, k.srcAddrOff, k.dstAddrOff, k.srcPort, k.dstPort),
+    );
+    lightDecode(f.data, k, fast);
+    const diff = samePacket(pkt, fast);
+    assert.equal(diff, null, `${file} frame ${f.number}: lightDecode differs from decodeFrame in ${diff}`);
   });
   return { frames, light };
 }
@@ -59,7 +80,9 @@ test("lightTcpKey takes nearly every frame of a bench-like capture, and agrees",
   const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-light-"));
   try {
     const file = join(dir, "bench-like.pcap");
-    execFileSync(process.execPath, [gen, "--seed", "3", "--out", file, "--target-bytes", "4M"], { stdio: "ignore" });
+    execFileSync(process.execPath, [gen, "--seed", "3", "--out", file, "--target-bytes", "4M"], {
+      stdio: "ignore",
+    });
     const { frames, light } = await check(file);
     assert.ok(light > 0.95 * frames, `${light} of ${frames}`);
   } finally {

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AnalyzeOptions, connections } from "../src/api/index.js";
+import { type AnalyzeOptions, connections, connectionsJson } from "../src/api/index.js";
 import { flowBucketV1, flowHashV1 } from "../src/util/flow-hash.js";
 import { CORPUS_REAL, SCENARIOS, SHARED } from "./support/corpus.js";
 
@@ -31,7 +31,9 @@ function same(actual: string, expected: string, what: string): void {
   if (actual === expected) return;
   let i = 0;
   while (i < actual.length && actual[i] === expected[i]) i++;
-  assert.fail(`${what}: differs at ${i}:\n  got      ...${actual.slice(i - 200, i + 200)}\n  expected ...${expected.slice(i - 200, i + 200)}`);
+  assert.fail(
+    `${what}: differs at ${i}:\n  got      ...${actual.slice(i - 200, i + 200)}\n  expected ...${expected.slice(i - 200, i + 200)}`,
+  );
 }
 
 /** Everything connections() returns, as one string (Maps made plain). */
@@ -54,17 +56,38 @@ test("a bench-like capture (generator, mixed profile) comes out the same with 1 
   const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-workers-"));
   try {
     const file = join(dir, "bench-like.pcap");
-    execFileSync(process.execPath, [gen, "--seed", "7", "--out", file, "--target-bytes", "6M"], { stdio: "ignore" });
+    execFileSync(process.execPath, [gen, "--seed", "7", "--out", file, "--target-bytes", "6M"], {
+      stdio: "ignore",
+    });
     const one = await run(file, { workers: 1 });
     assert.ok(one.length > 100_000);
     same(await run(file, { workers: 2 }), one, "2 workers");
     // the same from memory, and with checksums verified (records then carry the segments)
     const bytes = readFileSync(file);
-    same(await run(new Uint8Array(bytes), { workers: 2 }), await run(new Uint8Array(bytes), { workers: 1 }), "from memory");
+    same(
+      await run(new Uint8Array(bytes), { workers: 2 }),
+      await run(new Uint8Array(bytes), { workers: 1 }),
+      "from memory",
+    );
     const checked = { connections: { verifyChecksums: true } };
-    same(await run(file, { ...checked, workers: 2 }), await run(file, { ...checked, workers: 1 }), "checksums");
+    same(
+      await run(file, { ...checked, workers: 2 }),
+      await run(file, { ...checked, workers: 1 }),
+      "checksums",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("connections as JSON text (made in the workers) are JSON.stringify of the records", async () => {
+  for (const file of CAPTURES.slice(0, 4)) {
+    const { connections: list } = await connections(file, { workers: 1 });
+    const expected = list.map((r) => JSON.stringify(r));
+    for (const workers of [1, 2]) {
+      const { connections: texts } = await connectionsJson(file, { workers });
+      same(texts.join("\n"), expected.join("\n"), `${file}, ${workers} workers`);
+    }
   }
 });
 
@@ -75,7 +98,8 @@ test("when a global cap comes into play the worker path gives the one-thread res
     { connections: { maxRememberedTuples: 3 } },
     { maxConversations: 5 },
   ];
-  for (const o of caps) same(await run(file, { ...o, workers: 2 }), await run(file, { ...o, workers: 1 }), JSON.stringify(o));
+  for (const o of caps)
+    same(await run(file, { ...o, workers: 2 }), await run(file, { ...o, workers: 1 }), JSON.stringify(o));
 });
 
 test("flowBucketV1 is symmetric and frozen", () => {

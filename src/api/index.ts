@@ -67,7 +67,7 @@ export async function packetList(
   }
 }
 
-import { analyzeCapture, type AnalyzeOptions, type AnalyzeResult } from "../pipeline/analyze.js";
+import { analyzeCapture, analyzeCaptureJson, type AnalyzeOptions, type AnalyzeResult } from "../pipeline/analyze.js";
 import type { ConnectionRecord } from "../tcp/connection/types.js";
 
 export type { AnalyzeOptions, AnalyzeResult, ConnectionRecord };
@@ -81,6 +81,18 @@ export async function connections(
   const result = await analyzeCapture(input, (c) => list.push(c), options);
   list.sort((a, b) => a.uid - b.uid);
   return { result, connections: list };
+}
+
+/**
+ * connections() as text: JSON.stringify of each connection record, in uid order (what `flows --json`
+ * lists). Less memory than the records, and with worker threads the text is made in the workers.
+ */
+export async function connectionsJson(
+  input: CaptureInput,
+  options: AnalyzeOptions = {},
+): Promise<{ result: AnalyzeResult; connections: string[] }> {
+  const { result, texts } = await analyzeCaptureJson(input, options);
+  return { result, connections: texts };
 }
 
 import { diagnoseCapture, type DiagnoseCaptureOptions } from "../pipeline/diagnose.js";

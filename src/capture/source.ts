@@ -111,20 +111,27 @@ class StreamSource implements ByteSource {
 /** Reads smaller than this go straight to the file (the format sniff); larger ones are read ahead. */
 const READ_AHEAD_MIN = 64 * 1024;
 
+/** A block of the file being read ahead (or read): `len` of `size` bytes at file offset `pos`, `used` handed out. */
+interface Block {
+  buf: Uint8Array;
+  pos: number;
+  size: number;
+  len: number;
+  used: number;
+  pending: Promise<number> | null;
+}
+
 /**
- * A regular file read with positional reads. Large reads are read ahead: as soon as one is served,
- * the next (same size) starts into a spare buffer, so the disk or page-cache copy overlaps the
- * caller's parsing of the chunk it got (one extra memory copy per chunk).
+ * A regular file read with positional reads. Large reads are read ahead: the next block of the file is
+ * always being read (into a spare buffer) while the caller parses what it got, so the disk or
+ * page-cache copy overlaps the parsing (one extra memory copy per block).
  */
 class FileSource implements ByteSource {
   readonly compression = "none" as const;
   private pos = 0;
-  private ahead: Uint8Array | null = null;
-  /** File offset of ahead[0]; bytes valid in it; bytes already handed out. */
-  private aheadPos = 0;
-  private aheadLen = 0;
-  private aheadUsed = 0;
-  private pending: Promise<number> | null = null;
+  /** Blocks in file order, contiguous from `pos`: the one being handed out and the one after it. */
+  private blocks: Block[] = [];
+  private spare: Uint8Array | null = null;
   constructor(
     private readonly fh: FileHandle,
     readonly rawSize: number,
@@ -135,37 +142,46 @@ class FileSource implements ByteSource {
   rawBytesRead(): number {
     return this.pos;
   }
-  async read(into: Uint8Array, off: number, len: number): Promise<number> {
-    if (this.pending !== null) {
-      const p = this.pending;
-      this.pending = null;
-      this.aheadLen = await p;
-    }
-    if (this.ahead !== null && this.aheadUsed < this.aheadLen && this.aheadPos + this.aheadUsed === this.pos) {
-      const n = Math.min(len, this.aheadLen - this.aheadUsed);
-      into.set(this.ahead.subarray(this.aheadUsed, this.aheadUsed + n), off);
-      this.aheadUsed += n;
-      this.pos += n;
-      if (this.aheadUsed === this.aheadLen) this.readAhead(len);
-      return n;
-    }
-    const { bytesRead } = await this.fh.read(into, off, len, this.pos);
-    this.pos += bytesRead;
-    if (bytesRead > 0 && len >= READ_AHEAD_MIN) this.readAhead(len);
-    return bytesRead;
+  private startBlock(pos: number, size: number): Block {
+    let buf = this.spare;
+    this.spare = null;
+    if (buf === null || buf.length < size) buf = new Uint8Array(size);
+    const b: Block = { buf, pos, size, len: 0, used: 0, pending: null };
+    b.pending = this.fh.read(buf, 0, size, pos).then((r) => r.bytesRead);
+    return b;
   }
-  private readAhead(size: number): void {
-    if (this.rawSize >= 0 && this.pos >= this.rawSize) return;
-    if (this.ahead === null || this.ahead.length < size) this.ahead = new Uint8Array(size);
-    const buf = this.ahead;
-    this.aheadPos = this.pos;
-    this.aheadUsed = 0;
-    this.aheadLen = 0;
-    this.pending = this.fh.read(buf, 0, size, this.pos).then((r) => r.bytesRead);
+  async read(into: Uint8Array, off: number, len: number): Promise<number> {
+    if (this.blocks.length === 0) {
+      if (len < READ_AHEAD_MIN) {
+        const { bytesRead } = await this.fh.read(into, off, len, this.pos);
+        this.pos += bytesRead;
+        return bytesRead;
+      }
+      this.blocks.push(this.startBlock(this.pos, len));
+    }
+    const a = this.blocks[0]!;
+    if (a.pending !== null) {
+      const p = a.pending;
+      a.pending = null;
+      a.len = await p;
+    }
+    // Keep the next block coming while the caller works on this one.
+    const next = a.pos + a.len;
+    if (this.blocks.length === 1 && a.len === a.size && (this.rawSize < 0 || next < this.rawSize))
+      this.blocks.push(this.startBlock(next, a.size));
+    const n = Math.min(len, a.len - a.used);
+    if (n > 0) into.set(a.buf.subarray(a.used, a.used + n), off);
+    a.used += n;
+    this.pos += n;
+    if (a.used === a.len) {
+      this.blocks.shift();
+      this.spare = a.buf;
+    }
+    return n;
   }
   async close(): Promise<void> {
-    if (this.pending !== null) await this.pending.catch(() => 0);
-    this.pending = null;
+    for (const b of this.blocks) if (b.pending !== null) await b.pending.catch(() => 0);
+    this.blocks = [];
     await this.fh.close();
   }
 }

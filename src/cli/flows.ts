@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Command } from "commander";
-import { connections } from "../api/index.js";
-import { renderFlowsCsv, renderFlowsJsonParts, renderFlowsTable } from "../render/flows.js";
+import { connections, connectionsJson } from "../api/index.js";
+import { flowsJsonTextParts, renderFlowsCsv, renderFlowsTable } from "../render/flows.js";
 import { parseWorkers, progressLine, reportProblems, useColor, WORKERS_HELP } from "./common.js";
 
 export function registerFlows(program: Command): void {
@@ -17,6 +17,34 @@ export function registerFlows(program: Command): void {
     .action(async (file: string, opts: { json?: boolean; csv?: boolean; workers?: string }) => {
       const workers = parseWorkers(opts.workers);
       const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);
+      if (opts.json) {
+        // The connections come as JSON text (made in the worker threads when there are some) and are
+        // written in blocks: a listing of many connections is never one big string.
+        const { result, connections: texts } = await connectionsJson(file, {
+          onProgress: progress.onProgress,
+          workers,
+        });
+        progress.done();
+        const s = result.summary;
+        if (s.records === 0 && s.problems.some((p) => p.fatal)) {
+          reportProblems(s);
+          return;
+        }
+        let block: string[] = [];
+        let size = 0;
+        for (const part of flowsJsonTextParts(texts)) {
+          block.push(part);
+          size += part.length;
+          if (size >= 1 << 20) {
+            if (!process.stdout.write(block.join(""))) await once(process.stdout, "drain");
+            block = [];
+            size = 0;
+          }
+        }
+        if (block.length > 0) process.stdout.write(block.join(""));
+        reportProblems(s);
+        return;
+      }
       const { result, connections: list } = await connections(file, {
         onProgress: progress.onProgress,
         workers,
@@ -27,21 +55,7 @@ export function registerFlows(program: Command): void {
         reportProblems(s);
         return;
       }
-      if (opts.json) {
-        // Written in blocks: a listing of many connections is never one big string.
-        let block: string[] = [];
-        let size = 0;
-        for (const part of renderFlowsJsonParts(list)) {
-          block.push(part);
-          size += part.length;
-          if (size >= 1 << 20) {
-            if (!process.stdout.write(block.join(""))) await once(process.stdout, "drain");
-            block = [];
-            size = 0;
-          }
-        }
-        if (block.length > 0) process.stdout.write(block.join(""));
-      } else if (opts.csv) {
+      if (opts.csv) {
         process.stdout.write(renderFlowsCsv(list));
       } else {
         process.stdout.write(renderFlowsTable(list, { color: useColor() }));

@@ -23,7 +23,8 @@ export interface AnalyzeOptions extends ReadOptions {
    * Analysis threads: 1 = this thread only; N > 1 = N worker threads, each reading the capture and
    * analysing the flows that hash to it (parallel.ts); "auto" (default) = 1 below 64 MiB of input or
    * for compressed input, else os.availableParallelism() (at most 8). Standard input and streams use
-   * one thread. The result is the same for any number.
+   * one thread. The result is the same for any number. (With workers, onProgress comes from the first
+   * worker's reading and afterChunk is not called.)
    */
   workers?: number | "auto";
   /**
@@ -91,4 +92,26 @@ export async function analyzeCapture(
     unackedCapHits: r.unackedCapHits,
     suspiciousResets: r.suspicious,
   };
+}
+
+/**
+ * analyzeCapture for a JSON listing: every connection as JSON.stringify of its record, in uid order.
+ * With workers, the records are turned into text in the workers (record-text.ts), in parallel.
+ */
+export async function analyzeCaptureJson(
+  input: CaptureInput,
+  options: AnalyzeOptions = {},
+): Promise<{ result: AnalyzeResult; texts: string[] }> {
+  const workers = workersFor(input, options.workers);
+  if (workers > 1) {
+    const sharded = await analyzeSharded(input, options, workers, true);
+    if (sharded !== null) return { result: sharded.result, texts: sharded.texts };
+  }
+  const list: { uid: number; text: string }[] = [];
+  const result = await analyzeCapture(input, (c) => list.push({ uid: c.uid, text: JSON.stringify(c) }), {
+    ...options,
+    workers: 1,
+  });
+  list.sort((a, b) => a.uid - b.uid);
+  return { result, texts: list.map((x) => x.text) };
 }

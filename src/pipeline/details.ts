@@ -11,8 +11,9 @@
  * connections, not the capture.
  */
 import { readCapture, type CaptureInput } from "../capture/index.js";
-import { decodeFrame, formatAddress, netDst, netSrc } from "../decode/index.js";
-import { RecordKind } from "../model/frame.js";
+import { decodeFrameAt, formatAddress, netDst, netSrc } from "../decode/index.js";
+import { LightKey, lightDecode, lightTcpKey } from "../decode/light.js";
+import { type FrameRecord, RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import type { ConnectionDetail, PacketView } from "../model/report.js";
 import { tcpFlagsText } from "../render/packet-line.js";
@@ -93,27 +94,38 @@ export async function collectDetails(
   const numbering = selected ? new TcpAnalyzer({ keepFrameColumns: false }) : analyzer;
   const key = new FrameKey();
   const pkt = new DecodedPacket();
+  const light = new LightKey();
   const details = new Map<number, ConnectionDetail & { aKey: string; t0: number }>();
-  await readCapture(input, (f) => {
+  const read = async (onFrame: (f: FrameRecord) => void) => readCapture(input, onFrame, { views: true });
+  await read((f) => {
     if (f.kind !== RecordKind.PACKET) {
       pkt.reset();
       analyzer.analyze(f, pkt);
       if (numbering !== analyzer) numbering.analyze(f, pkt);
       return;
     }
-    decodeFrame(f.linkType, f.data, f.origLen, pkt);
+    // The frame is buf[off, off + capLen); decoded offsets index buf (as f.data from here on).
+    const bytes = f.buf;
+    f.data = bytes;
+    let h = -1;
+    if (lightTcpKey(f.linkType, bytes, f.off, f.capLen, f.origLen, light)) {
+      lightDecode(bytes, light, pkt);
+      h = light.hash >>> 0;
+    } else {
+      decodeFrameAt(f.linkType, bytes, f.off, f.capLen, f.origLen, pkt);
+    }
     if (numbering !== analyzer) {
       numbering.analyze(f, pkt);
       if ((pkt.tcpFields & TcpField.HEADER) !== 0) {
-        key.set(f.data, pkt);
-        const h = flowHashV1(f.data, key.v, key.src, key.dst, pkt.srcPort, pkt.dstPort);
+        key.set(bytes, pkt);
+        if (h < 0) h = flowHashV1(bytes, key.v, key.src, key.dst, pkt.srcPort, pkt.dstPort);
         if (
           selected!.hashes.has(h) &&
           selected!.pairs.has(
             pairKey(
-              formatAddress(f.data, key.src, key.v),
+              formatAddress(bytes, key.src, key.v),
               pkt.srcPort,
-              formatAddress(f.data, key.dst, key.v),
+              formatAddress(bytes, key.dst, key.v),
               pkt.dstPort,
             ),
           )
@@ -196,7 +208,8 @@ function pairHash(a: string, ap: number, b: string, bp: number): number {
 
 function ipv6Bytes(addr: string): number[] | null {
   const [head, tail] = addr.includes("::") ? addr.split("::") : [addr, undefined];
-  const words = (s: string | undefined): number[] => (s ? s.split(":").map((w) => Number.parseInt(w, 16)) : []);
+  const words = (s: string | undefined): number[] =>
+    s ? s.split(":").map((w) => Number.parseInt(w, 16)) : [];
   let w: number[];
   if (tail === undefined) {
     w = words(head);

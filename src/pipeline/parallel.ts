@@ -23,10 +23,15 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CaptureInput } from "../capture/index.js";
 import { DEFAULT_MAX_CONVERSATIONS } from "../tcp/index.js";
-import { type ConnectionRecord, resolveConnectionOptions, type TrackerStats } from "../tcp/connection/index.js";
+import {
+  type ConnectionRecord,
+  resolveConnectionOptions,
+  type TrackerStats,
+} from "../tcp/connection/index.js";
 import type { SuspiciousPacket } from "../tcp/ttl-watch.js";
 import type { AnalyzeOptions, AnalyzeResult } from "./analyze.js";
 import { MAX_RESETS, type PassOptions, type PassResult } from "./pass.js";
+import { finalText, type RecordText } from "./record-text.js";
 import type { ShardConfig } from "./shard-worker.js";
 
 /** Worker threads for `workers: "auto"`: one thread below this input size. */
@@ -42,7 +47,8 @@ export function autoWorkers(bytes: number, head?: Uint8Array): number {
   if (!(bytes >= AUTO_MIN_BYTES)) return 1;
   if (head !== undefined && head.length >= 2) {
     const gzip = head[0] === 0x1f && head[1] === 0x8b;
-    const zstd = head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd;
+    const zstd =
+      head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd;
     if (gzip || zstd) return 1;
   }
   return Math.max(1, Math.min(AUTO_MAX_WORKERS, availableParallelism()));
@@ -67,7 +73,8 @@ export function fileHead(path: string, n = 4): Uint8Array {
  */
 function startWorker(config: ShardConfig): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./shard-worker.js", here), { workerData: config, execArgv: [] });
+  if (!here.endsWith(".ts"))
+    return new Worker(new URL("./shard-worker.js", here), { workerData: config, execArgv: [] });
   const src = new URL("./shard-worker.ts", here).href;
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(src)}); });`;
   return new Worker(boot, { eval: true, workerData: config, execArgv: [] });
@@ -92,7 +99,8 @@ export async function analyzeSharded(
   input: CaptureInput,
   options: AnalyzeOptions,
   workers: number,
-): Promise<{ result: AnalyzeResult; records: ConnectionRecord[] } | null> {
+  json = false,
+): Promise<{ result: AnalyzeResult; records: ConnectionRecord[]; texts: string[] } | null> {
   let shared: string | SharedArrayBuffer;
   let length = 0;
   if (typeof input === "string") {
@@ -106,7 +114,7 @@ export async function analyzeSharded(
     throw new TypeError("worker threads read a file path or bytes");
   }
   const opts = passOptions(options);
-  const records: ConnectionRecord[][] = [];
+  const records: (ConnectionRecord | RecordText)[][] = [];
   const results: (PassResult | null)[] = [];
   const threads: Worker[] = [];
   try {
@@ -128,12 +136,13 @@ export async function analyzeSharded(
           shard,
           shards: workers,
           progress: shard === 0 && options.onProgress !== undefined,
+          json,
         };
         const w = startWorker(config);
         threads.push(w);
         w.on("message", (m: { type: string } & Record<string, unknown>) => {
           if (m.type === "records") {
-            for (const r of m.records as ConnectionRecord[]) records[shard]!.push(r);
+            for (const r of m.records as (ConnectionRecord | RecordText)[]) records[shard]!.push(r);
           } else if (m.type === "progress") {
             options.onProgress?.(m.rawRead as number, m.rawSize as number, m.frames as number);
           } else if (m.type === "result") {
@@ -156,7 +165,14 @@ export async function analyzeSharded(
   }
   const conn = resolveConnectionOptions(options.connections ?? {});
   const maxConversations = options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
-  return mergeShards(records, results as PassResult[], conn.maxOpenConnections, conn.maxRememberedTuples, maxConversations);
+  return mergeShards(
+    records,
+    results as PassResult[],
+    conn.maxOpenConnections,
+    conn.maxRememberedTuples,
+    maxConversations,
+    json,
+  );
 }
 
 /** Global numbers for each shard's local ones, from the frames that created them (ascending per shard). */
@@ -167,7 +183,8 @@ function renumber(frames: Float64Array[]): Int32Array[] {
   for (;;) {
     let best = -1;
     for (let w = 0; w < frames.length; w++) {
-      if (pos[w]! < frames[w]!.length && (best < 0 || frames[w]![pos[w]!]! < frames[best]![pos[best]!]!)) best = w;
+      if (pos[w]! < frames[w]!.length && (best < 0 || frames[w]![pos[w]!]! < frames[best]![pos[best]!]!))
+        best = w;
     }
     if (best < 0) return maps;
     maps[best]![pos[best]!++] = next++;
@@ -177,7 +194,8 @@ function renumber(frames: Float64Array[]): Int32Array[] {
 function addStats(into: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) {
     if (typeof v === "number") into[k] = (into[k] as number) + v;
-    else if (v !== null && typeof v === "object") addStats(into[k] as Record<string, unknown>, v as Record<string, unknown>);
+    else if (v !== null && typeof v === "object")
+      addStats(into[k] as Record<string, unknown>, v as Record<string, unknown>);
   }
 }
 
@@ -206,12 +224,13 @@ function peakOpen(logs: Float64Array[]): number {
 }
 
 function mergeShards(
-  shardRecords: ConnectionRecord[][],
+  shardRecords: (ConnectionRecord | RecordText)[][],
   results: PassResult[],
   maxOpen: number,
   maxRemembered: number,
   maxConversations: number,
-): { result: AnalyzeResult; records: ConnectionRecord[] } | null {
+  json: boolean,
+): { result: AnalyzeResult; records: ConnectionRecord[]; texts: string[] } | null {
   // ---- would the one-thread pass have reached a global cap? ----
   let tombs = 0;
   let keys = 0;
@@ -231,26 +250,38 @@ function mergeShards(
   for (const r of results) streams += r.streams;
 
   // ---- connections: uid by first frame ----
-  const all: { rec: ConnectionRecord; shard: number }[] = [];
+  const all: { rec: ConnectionRecord | RecordText; shard: number }[] = [];
   shardRecords.forEach((list, shard) => {
     for (const rec of list) all.push({ rec, shard });
   });
   all.sort((a, b) => a.rec.startFrame - b.rec.startFrame);
   const uidMaps = shardRecords.map(() => new Map<number, number>());
-  all.forEach(({ rec, shard }, i) => uidMaps[shard]!.set(rec.uid, i + 1));
+  for (let i = 0; i < all.length; i++) uidMaps[all[i]!.shard]!.set(all[i]!.rec.uid, i + 1);
   const records: ConnectionRecord[] = [];
+  const texts: string[] = [];
   for (const { rec, shard } of all) {
     const map = streamMaps[shard]!;
-    rec.uid = uidMaps[shard]!.get(rec.uid)!;
-    rec.wsStreams = rec.wsStreams.map((s) => map[s]!);
-    if (rec.previous) rec.previous.uid = uidMaps[shard]!.get(rec.previous.uid)!;
-    records.push(rec);
+    const uids = uidMaps[shard]!;
+    if (json) {
+      const r = rec as RecordText;
+      const prev = r.prevUid !== 0 ? uids.get(r.prevUid)! : 0;
+      texts.push(finalText(r, uids.get(r.uid)!, r.streams.map((s) => map[s]!), prev));
+    } else {
+      const r = rec as ConnectionRecord;
+      r.uid = uids.get(r.uid)!;
+      r.wsStreams = r.wsStreams.map((s) => map[s]!);
+      if (r.previous) r.previous.uid = uids.get(r.previous.uid)!;
+      records.push(r);
+    }
   }
 
   // ---- tracker counters: sums, but the clock is the same in every shard ----
   const stats: TrackerStats = structuredClone(results[0]!.tracker);
   for (let i = 1; i < results.length; i++)
-    addStats(stats as unknown as Record<string, unknown>, results[i]!.tracker as unknown as Record<string, unknown>);
+    addStats(
+      stats as unknown as Record<string, unknown>,
+      results[i]!.tracker as unknown as Record<string, unknown>,
+    );
   stats.timeWentBackwards = results[0]!.tracker.timeWentBackwards;
   stats.peakOpenConnections = peak;
 
@@ -268,7 +299,8 @@ function mergeShards(
     }
   }
   const skipped = new Map<string, number>();
-  for (const [k, e] of [...reasons.entries()].sort((a, b) => a[1].first - b[1].first)) skipped.set(k, e.count);
+  for (const [k, e] of [...reasons.entries()].sort((a, b) => a[1].first - b[1].first))
+    skipped.set(k, e.count);
   const summary = results[0]!.summary;
   for (const [k, v] of summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
 
@@ -297,6 +329,7 @@ function mergeShards(
   }
   return {
     records,
+    texts,
     result: {
       summary,
       tracker: stats,

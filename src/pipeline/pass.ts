@@ -8,7 +8,7 @@
  * order. The few things that depend on every flow are kept so that merging gives the one-thread result:
  *  - the tracker's shared clock: frames of other shards the tracker would take still tick it
  *    (tracker.tick), found cheaply by lightTcpKey (decode/light.ts) or, when that declines, by a full
- *    decode;
+ *    decode (lightTcpKey + lightDecode are also how every pass decodes the common frame);
  *  - the frame that created each Wireshark stream, the opens and ends of connections, the RSTs the TTL
  *    watch saw, and the first frame of each skip reason: the merge orders by them.
  * Frames that belong to no flow (not TCP, custom blocks) are accounted for by shard 0.
@@ -16,7 +16,7 @@
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { decodeFrameAt } from "../decode/index.js";
-import { LightKey, lightTcpKey } from "../decode/light.js";
+import { LightKey, lightDecode, lightTcpKey } from "../decode/light.js";
 import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import { ALL_FLAGS, type AnalysisOptions, TcpAnalyzer } from "../tcp/index.js";
@@ -140,24 +140,22 @@ export async function runPass(
       const d = f.buf;
       const off = f.off;
       f.data = d;
-      let decoded = false;
-      if (sharded) {
+      // The common frame (Ethernet, IP, a consistent TCP header) is recognised and decoded in one go;
+      // anything else goes through the full decoder.
+      if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light)) {
         // Whose frame is it? Others' frames only keep the shared clock.
-        if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light)) {
-          if ((light.hash >>> 0) % shards !== shard) {
-            tracker.tick(f);
-            return;
-          }
-        } else {
-          decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
-          decoded = true;
-          if (ownerOf(d, pkt, shards) !== shard) {
-            if (pkt.status === DecodeStatus.OK && !pkt.inIcmpError && trackerAccepts(pkt)) tracker.tick(f);
-            return;
-          }
+        if (sharded && (light.hash >>> 0) % shards !== shard) {
+          tracker.tick(f);
+          return;
+        }
+        lightDecode(d, light, pkt);
+      } else {
+        decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
+        if (sharded && ownerOf(d, pkt, shards) !== shard) {
+          if (pkt.status === DecodeStatus.OK && !pkt.inIcmpError && trackerAccepts(pkt)) tracker.tick(f);
+          return;
         }
       }
-      if (!decoded) decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
       analyzer.analyze(f, pkt);
       if (sharded) {
         for (const n = analyzer.streamCount; streams < n; streams++) streamFrames.push(f.number);
@@ -182,7 +180,13 @@ export async function runPass(
         analyzer.lastTupleGen,
         analyzer.lastDir,
       );
-      if (sharded && stream >= 0 && pkt.ipVersion !== 0 && (pkt.flags & RST) !== 0 && rstFrames.n < MAX_RESETS)
+      if (
+        sharded &&
+        stream >= 0 &&
+        pkt.ipVersion !== 0 &&
+        (pkt.flags & RST) !== 0 &&
+        rstFrames.n < MAX_RESETS
+      )
         rstFrames.push(f.number);
       ttl.observe(f.number, d, pkt, stream);
     },

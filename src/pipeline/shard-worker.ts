@@ -2,13 +2,15 @@
  * An analysis worker (worker_threads): runs the pass (pass.ts) for one shard of the flows and sends
  * back what parallel.ts merges.
  *
- * workerData: ShardConfig. Messages out: { type: "records", records } as connections finish,
+ * workerData: ShardConfig. Messages out: { type: "records", records } as connections finish (objects,
+ * or RecordText with `json`),
  * { type: "progress", ... } (shard 0, for a progress line), { type: "result", result } at the end.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { CaptureInput } from "../capture/index.js";
 import type { ConnectionRecord } from "../tcp/connection/index.js";
 import { runPass, type PassOptions } from "./pass.js";
+import { type RecordText, toRecordText } from "./record-text.js";
 
 /** workerData of a shard worker. */
 export interface ShardConfig {
@@ -20,6 +22,8 @@ export interface ShardConfig {
   shards: number;
   /** Post progress messages (shard 0 when the caller wants a progress line). */
   progress: boolean;
+  /** Send connections as JSON text (record-text.ts) instead of objects. */
+  json: boolean;
 }
 
 /** Connection records are sent in batches of this many (and at every read chunk). */
@@ -27,7 +31,7 @@ const RECORD_BATCH = 256;
 
 async function run(config: ShardConfig): Promise<void> {
   const port = parentPort!;
-  let pending: ConnectionRecord[] = [];
+  let pending: (ConnectionRecord | RecordText)[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
     port.postMessage({ type: "records", records: pending });
@@ -50,7 +54,7 @@ async function run(config: ShardConfig): Promise<void> {
     config.shard,
     config.shards,
     (r) => {
-      pending.push(r);
+      pending.push(config.json ? toRecordText(r) : r);
       if (pending.length >= RECORD_BATCH) flush();
     },
   );

@@ -152,13 +152,25 @@ export function renderFlowsJson(records: readonly ConnectionRecord[]): string {
  * renderFlowsJson in pieces (one per connection), for writing a large listing without holding all of
  * it as one string: the pieces joined are exactly renderFlowsJson's text.
  */
-export function* renderFlowsJsonParts(records: readonly ConnectionRecord[]): Generator<string> {
-  if (records.length === 0) {
+export function renderFlowsJsonParts(records: readonly ConnectionRecord[]): Generator<string> {
+  return flowsJsonParts(records.length, (i) => JSON.stringify(records[i]));
+}
+
+/**
+ * The same from connections already as JSON text (JSON.stringify of each record, in uid order), as
+ * the analysis can hand them out (api connectionsJson).
+ */
+export function flowsJsonTextParts(texts: readonly string[]): Generator<string> {
+  return flowsJsonParts(texts.length, (i) => texts[i]!);
+}
+
+function* flowsJsonParts(n: number, text: (i: number) => string): Generator<string> {
+  if (n === 0) {
     yield '{"version":1,"connections":[]}\n';
     return;
   }
   yield '{"version":1,"connections":[\n';
-  for (let i = 0; i < records.length; i++) yield i === 0 ? JSON.stringify(records[i]) : `,\n${JSON.stringify(records[i])}`;
+  for (let i = 0; i < n; i++) yield i === 0 ? text(i) : `,\n${text(i)}`;
   yield "\n]}\n";
 }
 
