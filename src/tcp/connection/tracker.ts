@@ -54,8 +54,8 @@ export function trackerAccepts(pkt: DecodedPacket): boolean {
 
 /**
  * The tracker's clock: packet times in ns since the first accepted packet, the latest time seen
- * ("now", which never goes back) and the sweep schedule. Separate from the tracker so that a reader
- * feeding several trackers (one per worker thread) can keep the one clock all of them must share.
+ * ("now", which never goes back) and the sweep schedule. Every accepted packet of the capture moves
+ * it — also those another tracker follows when the connections are sharded (ConnectionTracker.tick).
  */
 export class TrackerClock {
   /** Epoch second and ns of time 0 (NaN before the first packet). */
@@ -225,6 +225,9 @@ export class ConnectionTracker {
    * Call in file order for every frame whose pkt.status === DecodeStatus.OK and !pkt.inIcmpError
    * (others are counted as ignored). `wsStream`: Wireshark tcp.stream of the packet (−1 unknown);
    * `wsFlags`: its tcp.analysis bits in oracle order (src/tcp/flags.ts Flag; 0 unknown).
+   * `tuple`, `tupleGen`, `dir` (optional): the Wireshark analysis's name for the packet's
+   * address/port pair and its direction (TcpAnalyzer lastTuple, lastTupleGen, lastDir); with them the
+   * packet's connection is found without hashing its addresses again.
    */
   observe(
     frame: FrameRecord,
