@@ -121,6 +121,24 @@ export function eventsBySender(
   return groups;
 }
 
+/**
+ * A responder's odd answers to SYNs (bad SYN-ACKs, challenge ACKs), seen from the first one: the
+ * client's side, the SYN it answered, and how many of the answers the client reset.
+ */
+export function synAnswers(hits: readonly { c: ConnectionRecord; e: ConnectionEvent }[]) {
+  const { c, e } = hits[0]!;
+  const clientDir: Direction = e.dir === "orig" ? "resp" : "orig";
+  const syn = lastBefore(
+    c,
+    e.frame,
+    (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir,
+  );
+  const resets = hits.filter((h) =>
+    firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir),
+  ).length;
+  return { c, e, clientDir, syn, resets };
+}
+
 /** Unique, ordered as given, capped. */
 export function evidence(frames: (number | null | undefined)[], max: number): number[] {
   const out: number[] = [];

@@ -12,23 +12,17 @@ import {
   evidence,
   finding,
   firstAfter,
-  lastBefore,
   round,
   side,
   streamOf,
+  synAnswers,
 } from "../context.js";
 
 export function challengeAck(ctx: DiagnoseContext): Finding[] {
   const groups = eventsBySender(ctx, "ack-to-syn");
   const out: Finding[] = [];
   for (const [responder, hits] of groups) {
-    const { c, e } = hits[0]!;
-    const clientDir = e.dir === "orig" ? "resp" : "orig";
-    const syn = lastBefore(
-      c,
-      e.frame,
-      (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir,
-    );
+    const { c, e, clientDir, syn, resets } = synAnswers(hits);
     const reply = firstAfter(
       c,
       e.frame,
@@ -41,9 +35,6 @@ export function challengeAck(ctx: DiagnoseContext): Finding[] {
           `${endpointText(x.orig)}-${endpointText(x.resp)}` === t && x.handshake.complete && x.uid > c.uid,
       ),
     );
-    const resets = hits.filter((h) =>
-      firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir),
-    ).length;
     out.push(
       finding({
         id: "handshake.challenge-ack",

@@ -13,10 +13,10 @@ import {
   evidence,
   finding,
   firstAfter,
-  lastBefore,
   round,
   side,
   streamOf,
+  synAnswers,
 } from "../context.js";
 
 interface Hit {
@@ -28,18 +28,9 @@ export function synAckBadAck(ctx: DiagnoseContext): Finding[] {
   const groups: Map<string, Hit[]> = eventsBySender(ctx, "bad-synack");
   const out: Finding[] = [];
   for (const [responder, hits] of groups) {
-    const { c, e } = hits[0]!;
-    const clientDir = e.dir === "orig" ? "resp" : "orig";
-    const syn = lastBefore(
-      c,
-      e.frame,
-      (x) => (x.kind === "syn" || x.kind === "syn-retransmit") && x.dir === clientDir,
-    );
+    const { c, e, clientDir, syn, resets } = synAnswers(hits);
     const rst = firstAfter(c, e.frame, (x) => x.kind === "rst" && x.dir === clientDir);
     const conns = [...new Set(hits.map((h) => h.c))];
-    const resets = hits.filter((h) =>
-      firstAfter(h.c, h.e.frame, (x) => x.kind === "rst" && x.dir === clientDir),
-    ).length;
     const offsets = [...new Set(hits.map((h) => h.e.value ?? 0))];
     const isn = c.handshake.origIsn;
     const expected = isn === null ? null : (isn + 1) >>> 0;
