@@ -1,11 +1,14 @@
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { correlateFiles, type CorrelationReport } from "../api/index.js";
+import { renderCorrelateHtml } from "../render/correlate-html.js";
 import { renderCorrelateMarkdown, renderCorrelateText } from "../render/correlate-text.js";
 import { UsageError, useColor } from "./common.js";
 
 interface Opts {
   json?: boolean;
   markdown?: boolean;
+  html?: string;
   packets?: boolean;
   clockOffset?: string;
   maxTransit?: string;
@@ -38,6 +41,10 @@ export function registerCorrelate(program: Command): void {
       'JSON: {"version":1,"files","clockOffsetSec","mapping","findings","packets","transitDelay",...}',
     )
     .option("--markdown", "the report as Markdown, for a ticket")
+    .option(
+      "--html <out>",
+      "also write a self-contained HTML evidence report (findings, side-by-side ladders) to <out>",
+    )
     .option("--packets", "TSV, one line per TCP packet: frame in A, frame in B, transit (s), status")
     .option("--clock-offset <sec>", "B's clock minus A's clock, when known (skips the estimate)")
     .option("--max-transit <sec>", "largest believable delay through the device (default 1)")
@@ -54,6 +61,10 @@ export function registerCorrelate(program: Command): void {
       if (problems.some((p) => p.fatal)) {
         process.exitCode = 2;
         return;
+      }
+      if (opts.html) {
+        writeFileSync(opts.html, renderCorrelateHtml(report));
+        process.stderr.write(`tcpsleuth: wrote ${opts.html}\n`);
       }
       if (opts.packets) {
         const lines = ["frameA\tframeB\ttransitSec\tstatus"];

@@ -5,6 +5,7 @@
  * there. Findings present in BAD and absent from GOOD are leads too.
  */
 import type { Finding } from "../model/finding.js";
+import type { ConnectionDetail } from "../model/report.js";
 import type { ConnectionRecord, Direction, PacketBrief } from "../tcp/connection/types.js";
 
 export interface CompareSide {
@@ -370,5 +371,42 @@ export function compareCaptures(good: CompareSide, bad: CompareSide): CompareRes
       badUid: p.bad?.uid ?? null,
     })),
     differences: diffs,
+  };
+}
+
+/** The paired connections a side-by-side ladder shows, and the evidence frames to highlight in each. */
+export interface LadderPair {
+  /** Index in `differences` of the difference the ladder illustrates. */
+  difference: number;
+  service: string;
+  goodStream: number | null;
+  badStream: number | null;
+  goodFrames: number[];
+  badFrames: number[];
+}
+
+/** A LadderPair with the packets of both connections (null: that capture has no such connection). */
+export interface CompareLadder extends LadderPair {
+  good: ConnectionDetail | null;
+  bad: ConnectionDetail | null;
+}
+
+/** The pair of connections to draw side by side: that of the most telling difference naming a connection. */
+export function ladderPair(r: CompareResult): LadderPair | null {
+  const framesIn = (d: Difference, file: string): number[] =>
+    d.frames.find((f) => f.file === file)?.frames ?? [];
+  const d = r.differences.find((x) => x.goodStream !== null || x.badStream !== null);
+  if (!d) return null;
+  // A finding names only BAD's stream: its GOOD counterpart is the connection paired with it.
+  const pair = r.pairs.find((p) =>
+    d.badStream !== null ? p.badStream === d.badStream : p.goodStream === d.goodStream,
+  );
+  return {
+    difference: r.differences.indexOf(d),
+    service: d.service || (pair?.service ?? ""),
+    goodStream: d.goodStream ?? pair?.goodStream ?? null,
+    badStream: d.badStream ?? pair?.badStream ?? null,
+    goodFrames: framesIn(d, r.good),
+    badFrames: framesIn(d, r.bad),
   };
 }

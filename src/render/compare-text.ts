@@ -1,12 +1,19 @@
 /**
  * The words and the terminal/Markdown layout of `tcpsleuth compare GOOD BAD`: each difference in one
- * sentence, ranked, with evidence frames per file and a side-by-side view of how the two paired
- * connections ended.
+ * sentence, ranked, with evidence frames per file and a side-by-side ladder of the paired connection
+ * of the top difference (GOOD left, BAD right).
  */
 import pc from "picocolors";
-import type { CompareResult, Difference } from "../compare/compare.js";
+import type { CompareLadder, CompareResult, Difference } from "../compare/compare.js";
+import type { ConnectionDetail } from "../model/report.js";
 import type { ConnectionRecord, PacketBrief } from "../tcp/connection/types.js";
 import { cleanText } from "../util/html.js";
+import { ladderCellText } from "./ladder-cell.js";
+import { gapText, type LadderOptions, samePlace, selectLadderRows } from "./ladder-rows.js";
+import { packetKind, visibleLength } from "./report-common.js";
+import { mdFence } from "./report-markdown.js";
+
+type Colors = ReturnType<typeof pc.createColors>;
 
 function secs(x: unknown): string {
   const v = typeof x === "number" ? x : 0;
@@ -76,7 +83,7 @@ function briefLine(p: PacketBrief | undefined): string {
   return `${String(p.frame).padStart(5)} ${arrow} ${p.flags.padEnd(3)} len ${String(p.len).padStart(5)}`;
 }
 
-/** The last packets before each connection's close, side by side. */
+/** The last packets before each connection's close, side by side (when no ladder could be drawn). */
 export function sideBySideClose(
   good: ConnectionRecord | undefined,
   bad: ConnectionRecord | undefined,
@@ -98,14 +105,79 @@ export function sideBySideClose(
   return out.join("\n");
 }
 
+/**
+ * What each side's ladder shows: the difference's evidence frames, and for a side without any (a
+ * finding only BAD has), the same place in its connection, unmarked, so the two read side by side.
+ */
+export function compareLadderOptions(l: CompareLadder): { good: LadderOptions; bad: LadderOptions } {
+  const focus = (
+    own: number[],
+    d: ConnectionDetail | null,
+    other: ConnectionDetail | null,
+    frames: number[],
+  ) => (own.length === 0 && d && other ? samePlace(other, frames, d) : []);
+  return {
+    good: { maxEvidence: 8, focus: focus(l.goodFrames, l.good, l.bad, l.badFrames) },
+    bad: { maxEvidence: 8, focus: focus(l.badFrames, l.bad, l.good, l.goodFrames) },
+  };
+}
+
+/** A side's ladder rows as text cells: ">> " marks evidence, "⋮" the packets left out. */
+function ladderCells(
+  detail: ConnectionDetail | null,
+  frames: number[],
+  opts: LadderOptions,
+  width: number,
+  c: Colors,
+): string[] {
+  if (!detail) return ["(no such connection in this capture)"];
+  return selectLadderRows(detail, frames, opts).rows.map((row) => {
+    if (row.kind === "gap") return c.dim(`   ${gapText(row)}`);
+    const text = ladderCellText({ ...row.p, toServer: row.p.from === "a" }, width - 3);
+    if (!row.evidence) return `   ${text}`;
+    return c.bold(`>> ${packetKind(row.p) === "rst" ? c.red(text) : text}`);
+  });
+}
+
+/**
+ * The paired connection in GOOD and in BAD side by side, rows top-aligned: each side shows the
+ * difference's evidence with a little context, as diagnose's ladder does.
+ */
+export function renderCompareLadderText(
+  r: CompareResult,
+  l: CompareLadder,
+  opts: { color: boolean; width?: number; indent?: string },
+): string[] {
+  const c = pc.createColors(opts.color);
+  const indent = opts.indent ?? "";
+  // Columns as wide as their longest row, within the line width (longer cells end in "…").
+  const most = Math.floor((Math.max(80, opts.width ?? 140) - indent.length - 3) / 2);
+  const o = compareLadderOptions(l);
+  const left = ladderCells(l.good, l.goodFrames, o.good, most, c);
+  const right = ladderCells(l.bad, l.badFrames, o.bad, most, c);
+  const col = Math.min(most, Math.max(...left.map(visibleLength), 40));
+  const pad = (x: string): string => x + " ".repeat(Math.max(0, col - visibleLength(x)));
+  const side = (name: string, file: string, d: ConnectionDetail | null): [string, string] => [
+    cleanText(`${name}: ${file}${d ? ` (stream ${d.stream})` : ""}`),
+    d ? cleanText(`${d.a} → ${d.b}`) : "",
+  ];
+  const [gHead, gEnds] = side("GOOD", r.good, l.good);
+  const [bHead, bEnds] = side("BAD", r.bad, l.bad);
+  const out = [
+    `${indent}${c.bold(pad(gHead))} │ ${c.bold(bHead)}`,
+    `${indent}${c.dim(pad(gEnds))} │ ${c.dim(bEnds)}`,
+  ];
+  for (let i = 0; i < Math.max(left.length, right.length); i++)
+    out.push(`${indent}${pad(left[i] ?? "")} │ ${right[i] ?? ""}`.trimEnd());
+  return out;
+}
+
 export function renderCompareText(
   r: CompareResult,
   conns: { good: ConnectionRecord[]; bad: ConnectionRecord[] },
-  opts: { color: boolean },
+  opts: { color: boolean; width?: number; ladder?: CompareLadder | null },
 ): string {
-  const c = opts.color
-    ? pc
-    : { bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
+  const c = pc.createColors(opts.color);
   const out: string[] = [];
   const top = r.differences[0];
   out.push(
@@ -121,7 +193,11 @@ export function renderCompareText(
     out.push(`${String(i + 1).padStart(2)}. ${c.bold(d.kind)}  ${d.summary}`);
     out.push(c.dim(`    evidence  ${frameList(d)}`));
   });
-  if (top && top.kind === "close") {
+  const ladder = opts.ladder;
+  if (ladder) {
+    out.push("", c.bold(ladderHeading(r, ladder)), "");
+    out.push(...renderCompareLadderText(r, ladder, { color: opts.color, width: opts.width, indent: "  " }));
+  } else if (top && top.kind === "close") {
     const g = conns.good.find((x) => x.wsStreams[0] === top.goodStream);
     const b = conns.bad.find((x) => x.wsStreams[0] === top.badStream);
     out.push("", "How the two connections ended:", sideBySideClose(g, b));
@@ -129,7 +205,13 @@ export function renderCompareText(
   return `${out.join("\n")}\n`;
 }
 
-export function renderCompareMarkdown(r: CompareResult): string {
+/** "The tcp/9100 connection in both captures (difference 1: close)". */
+function ladderHeading(r: CompareResult, l: CompareLadder): string {
+  const d = r.differences[l.difference];
+  return `The ${l.service || "paired"} connection in both captures, side by side${d ? ` (difference ${l.difference + 1}: ${d.kind})` : ""}:`;
+}
+
+export function renderCompareMarkdown(r: CompareResult, ladder: CompareLadder | null = null): string {
   const out = [
     `# tcpsleuth compare`,
     "",
@@ -140,5 +222,12 @@ export function renderCompareMarkdown(r: CompareResult): string {
   r.differences.forEach((d, i) => {
     out.push(`| ${i + 1} | ${d.summary.replace(/\|/g, "\\|")} | ${frameList(d).replace(/\|/g, "\\|")} |`);
   });
+  if (ladder)
+    out.push(
+      "",
+      `## ${ladderHeading(r, ladder).replace(/:$/, "")}`,
+      "",
+      mdFence(renderCompareLadderText(r, ladder, { color: false }).join("\n")),
+    );
   return `${out.join("\n")}\n`;
 }

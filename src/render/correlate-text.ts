@@ -14,6 +14,7 @@ import type {
   CorrelationReport,
 } from "../compare/correlate/types.js";
 import { cleanText } from "../util/html.js";
+import { ladderCellText } from "./ladder-cell.js";
 import { mdFence, mdText } from "./report-markdown.js";
 import {
   FINDING_TITLES,
@@ -291,11 +292,7 @@ function formatOffset(x: number): string {
 }
 
 function cell(p: CorrelateLadderPacket | null, width: number): string {
-  if (!p) return "—";
-  const arrow = p.dir === "c2s" ? "→" : "←";
-  const ack = /ACK/.test(p.flags) ? ` Ack=${p.ack}` : "";
-  const text = `#${p.frame} ${p.rel.toFixed(6)} ${arrow} [${p.flags}] Seq=${p.seq}${ack} Len=${p.len}`;
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+  return p ? ladderCellText({ ...p, toServer: p.dir === "c2s" }, width) : "—";
 }
 
 /** Side-by-side ladder: A's packet left, B's right, one row per packet, ">>" marks evidence. */

@@ -17,6 +17,8 @@ export interface LadderOptions {
   maxEvidence?: number;
   /** Packets drawn when no evidence frame belongs to this connection (default 8). */
   fallback?: number;
+  /** Where to look when no evidence frame is in this connection: these frames with their context, unmarked. */
+  focus?: readonly number[];
   /** Short notes shown next to given frames (a finding's annotations). */
   annotations?: readonly { frame: number; text: string }[];
 }
@@ -61,7 +63,12 @@ export function selectLadderRows(
   const evidence = new Set(drawn);
 
   const keep = new Set<number>();
-  if (drawn.length === 0) {
+  const focus = (opts.focus ?? []).flatMap((f) => index.get(f) ?? []);
+  if (drawn.length === 0 && focus.length > 0) {
+    for (const i of focus)
+      for (let j = Math.max(0, i - context - 1); j <= Math.min(pkts.length - 1, i + context + 1); j++)
+        keep.add(j);
+  } else if (drawn.length === 0) {
     // Nothing to point at in this connection: show how it started, which is what a reader checks first.
     const n = Math.min(pkts.length, opts.fallback ?? 8);
     for (let i = 0; i < n; i++) keep.add(i);
@@ -133,4 +140,21 @@ export function ladderNotes(sel: LadderSelection): string[] {
   if (sel.unplaced > 0)
     notes.push(`${sel.unplaced} packet(s) of this connection were not kept in the report.`);
   return notes;
+}
+
+/**
+ * The frame of `other` at the same relative place in its connection as the first of `frames` in
+ * `detail` (a tenth of the way in, at the end, ...): where to look in a connection that has no evidence
+ * of its own, to compare it with one that has.
+ */
+export function samePlace(
+  detail: ConnectionDetail,
+  frames: readonly number[],
+  other: ConnectionDetail,
+): number[] {
+  const wanted = new Set(frames);
+  const i = detail.packets.findIndex((p) => wanted.has(p.frame));
+  if (i < 0 || other.packets.length === 0) return [];
+  const at = detail.packets.length > 1 ? i / (detail.packets.length - 1) : 0;
+  return [other.packets[Math.round(at * (other.packets.length - 1))]!.frame];
 }

@@ -51,7 +51,7 @@ export interface VerdictWords {
   symbol: string;
 }
 
-export function verdictWords(r: DiagnosisReport): VerdictWords {
+export function verdictWords(r: Pick<DiagnosisReport, "verdict">): VerdictWords {
   switch (r.verdict) {
     case "healthy":
       return { label: "HEALTHY", tone: "ok", symbol: "✔" };

@@ -53,6 +53,8 @@ a { color: #1d4ed8; }
 .explain p { margin: 0; }
 .scroll { overflow: auto; max-height: 760px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
 .scroll svg { display: block; }
+.scroll.fit { max-height: none; }
+.scroll.fit svg.pair { max-width: 100%; height: auto; }
 .hint { color: var(--muted); font-size: 13px; margin: 4px 0 8px; }
 details { margin-top: 12px; }
 details > summary { cursor: pointer; color: #374151; font-weight: 600; font-size: 14px; }
@@ -73,8 +75,11 @@ tr.has-findings td { background: #fffbeb; }
 .capture dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0 0; font-size: 14px; }
 .capture dt { color: var(--muted); }
 .capture dd { margin: 0; overflow-wrap: anywhere; }
+body.wide main { max-width: 1480px; }
+.two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 32px; }
+.two-col h3 { margin-top: 10px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 28px; }
-@media (max-width: 760px) { .explain { grid-template-columns: 1fr; } .checked { columns: 1; } }
+@media (max-width: 760px) { .explain, .two-col { grid-template-columns: 1fr; } .checked { columns: 1; } }
 @media print {
   body { background: #fff; font-size: 12px; }
   main { max-width: none; padding: 0; }

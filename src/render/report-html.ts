@@ -6,8 +6,8 @@
  * every string from the capture or the report is escaped, so nothing in a capture is ever markup.
  */
 import type { Finding } from "../model/finding.js";
-import type { DiagnosisReport } from "../model/report.js";
-import { cleanText, escapeHtml } from "../util/html.js";
+import type { CaptureMeta, DiagnosisReport } from "../model/report.js";
+import { e, renderHtmlPage, safeId } from "./html-page.js";
 import { renderLadderAscii } from "./ladder-ascii.js";
 import { renderLadderSvg } from "./ladder-svg.js";
 import {
@@ -25,23 +25,16 @@ import {
   tableConnections,
   verdictWords,
 } from "./report-common.js";
-import { REPORT_CSS } from "./report-html-css.js";
 import { vantageText, wiresharkFilter } from "./report-text.js";
 import { renderTseqSvg } from "./tseq-svg.js";
+
+export { safeId };
 
 export interface HtmlReportOptions {
   /** Findings drawn with diagrams at most; the rest are listed in a table (default 25). */
   maxDiagrams?: number;
   /** Connections listed at most (default 200). */
   maxConnections?: number;
-}
-
-/** Escape for text and attributes, after removing controls and bidi overrides. */
-const e = (s: string): string => escapeHtml(cleanText(s));
-
-/** Turns any string into something usable as an element id (ids end up inside href="#..."). */
-export function safeId(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 export function renderReportHtml(r: DiagnosisReport, opts: HtmlReportOptions = {}): string {
@@ -59,24 +52,12 @@ export function renderReportHtml(r: DiagnosisReport, opts: HtmlReportOptions = {
     captureCard(r),
   );
   const v = verdictWords(r);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="${e(`${r.tool.name} ${r.tool.version}`)}">
-<title>${e(`${v.label}: ${r.capture.file}`)} · tcpsleuth</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-${body.join("\n")}
-<footer>Report by ${e(r.tool.name)} ${e(r.tool.version)} (format v${r.version}). This file is self-contained: it loads nothing from the network.</footer>
-</main>
-</body>
-</html>
-`;
+  return renderHtmlPage({
+    title: `${v.label}: ${r.capture.file}`,
+    generator: `${r.tool.name} ${r.tool.version}`,
+    body: body.join("\n"),
+    footer: `Report by ${e(r.tool.name)} ${e(r.tool.version)} (format v${r.version}).`,
+  });
 }
 
 function verdictBanner(r: DiagnosisReport, findings: Finding[]): string {
@@ -90,21 +71,61 @@ function verdictBanner(r: DiagnosisReport, findings: Finding[]): string {
     cap.firstTs !== null ? e(formatEpoch(cap.firstTs)) : "",
     cap.textInput ? '<a href="#capture">from pasted text: see what it cannot tell</a>' : "",
   ].filter(Boolean);
-  const list = findings.length
-    ? `<p class="meta">${e(plural(findings.length, "finding"))}: ${e(severityCounts(findings))}</p><ul class="overview">${findings
-        .slice(0, 12)
-        .map(
-          (f, i) =>
-            `<li class="tone-${f.severity}"><span class="badge">${e(f.severity.toUpperCase())}</span><a href="#finding-${i + 1}">${e(FINDING_TITLES[f.id] ?? f.id)}</a><span class="who">${f.culprit ? `${culpritRole(f).label.toLowerCase()}: ${e(f.culprit)}` : ""}</span></li>`,
-        )
-        .join("")}</ul>`
-    : "";
-  return `<section class="card verdict tone-${v.tone}" id="verdict">
-<span class="label">${v.symbol} ${e(v.label)}</span>
-<h1>${e(r.headline)}</h1>
+  const list = findingOverview(findings, (f) =>
+    f.culprit ? `${culpritRole(f).label.toLowerCase()}: ${f.culprit}` : "",
+  );
+  return verdictSection(v.tone, `${v.symbol} ${v.label}`, r.headline, meta, list);
+}
+
+/** The banner every report opens with: the verdict word, the headline, facts (markup) and a list (markup). */
+export function verdictSection(
+  tone: string,
+  label: string,
+  headline: string,
+  meta: string[],
+  list: string,
+): string {
+  return `<section class="card verdict tone-${tone}" id="verdict">
+<span class="label">${e(label)}</span>
+<h1>${e(headline)}</h1>
 <p class="meta">${meta.join(" · ")}</p>
 ${list}
 </section>`;
+}
+
+/** A card's header: badge, title, id, "i of n". */
+export function cardHeader(badge: string, title: string, id: string, i: number, n: number): string {
+  return `<header><span class="badge">${e(badge)}</span><h2>${e(title)}</h2><code class="id">${e(id)}</code><span class="count">${i + 1} of ${n}</span></header>`;
+}
+
+/** The verdict banner's list of findings, each linking to its card (#finding-N); `who` is plain text. */
+export function findingOverview(findings: readonly Finding[], who: (f: Finding) => string): string {
+  if (findings.length === 0) return "";
+  const items = findings
+    .slice(0, 12)
+    .map(
+      (f, i) =>
+        `<li class="tone-${f.severity}"><span class="badge">${e(f.severity.toUpperCase())}</span><a href="#finding-${i + 1}">${e(FINDING_TITLES[f.id] ?? f.id)}</a><span class="who">${e(who(f))}</span></li>`,
+    )
+    .join("");
+  return `<p class="meta">${e(plural(findings.length, "finding"))}: ${e(severityCounts(findings))}</p><ul class="overview">${items}</ul>`;
+}
+
+/** "What this means" and "What to do next", side by side. */
+export function explainBlock(explanation: string, next: string): string {
+  return `<div class="explain"><section class="meaning"><h3>What this means</h3><p>${e(explanation)}</p></section><section class="next"><h3>What to do next</h3><p>${e(next)}</p></section></div>`;
+}
+
+/** A finding's facts as a folded table. */
+export function factsDetails(f: Finding): string {
+  const rows = Object.entries(f.facts);
+  if (rows.length === 0) return "";
+  return `<details><summary>The numbers behind this finding</summary><table><tbody>${rows
+    .map(
+      ([k, v]) =>
+        `<tr><th>${e(k)}</th><td class="mono">${e(Array.isArray(v) ? v.join(", ") : String(v))}</td></tr>`,
+    )
+    .join("")}</tbody></table></details>`;
 }
 
 function findingCard(
@@ -132,10 +153,10 @@ function findingCard(
     ]);
   const parts = [
     `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
-    `<header><span class="badge">${e(f.severity.toUpperCase())}</span><h2>${e(FINDING_TITLES[f.id] ?? f.id)}</h2><code class="id">${e(f.id)}</code><span class="count">${i + 1} of ${n}</span></header>`,
-    `<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`,
+    cardHeader(f.severity.toUpperCase(), FINDING_TITLES[f.id] ?? f.id, f.id, i, n),
+    dlRows(facts, "facts"),
     `<p class="summary">${e(f.summary)}</p>`,
-    `<div class="explain"><section class="meaning"><h3>What this means</h3><p>${e(f.explanation)}</p></section><section class="next"><h3>What to do next</h3><p>${e(f.next)}</p></section></div>`,
+    explainBlock(f.explanation, f.next),
   ];
   if (!detail) {
     parts.push(
@@ -167,18 +188,7 @@ function findingCard(
       `<details><summary>Plain-text version (for an e-mail or a ticket)</summary><pre>${e(renderLadderAscii(detail, frames, { color: false, width: 110, culprit: role.blame, annotations: f.annotations }))}</pre></details>`,
     );
   }
-  const factRows = Object.entries(f.facts);
-  if (factRows.length) {
-    parts.push(
-      `<details><summary>The numbers behind this finding</summary><table><tbody>${factRows
-        .map(
-          ([k, v]) =>
-            `<tr><th>${e(k)}</th><td class="mono">${e(Array.isArray(v) ? v.join(", ") : String(v))}</td></tr>`,
-        )
-        .join("")}</tbody></table></details>`,
-    );
-  }
-  parts.push("</section>");
+  parts.push(factsDetails(f), "</section>");
   return parts.join("\n");
 }
 
@@ -192,7 +202,8 @@ function moreFindings(rest: Finding[], offset: number): string {
   return `<section class="card"><h2>${e(plural(rest.length, "more finding"))}</h2><p class="hint">Listed without diagrams to keep this file small.</p><div class="table-wrap"><table><thead><tr><th class="num">#</th><th>severity</th><th>finding</th><th>at fault</th><th class="num">stream</th><th>frames</th><th>summary</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function healthyCard(r: DiagnosisReport): string {
+/** The "healthy" finding's words, for a report without problems. */
+export function healthyCard(r: Pick<DiagnosisReport, "findings">): string {
   const h = r.findings.find((f) => f.id === "healthy");
   if (!h) return "";
   return `<section class="card healthy"><p class="summary">${e(h.summary)}</p><p>${e(h.explanation)}</p><p>${e(h.next)}</p></section>`;
@@ -233,13 +244,18 @@ function connectionsCard(r: DiagnosisReport, findings: Finding[], max: number): 
   return `<section class="card">${head}<p class="hint">Bytes sent = client to server, received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead>${th}</thead><tbody>${tr}</tbody></table></div>${more}</section>`;
 }
 
-function checkedCard(r: DiagnosisReport): string {
+export function checkedCard(r: Pick<DiagnosisReport, "checked">): string {
   if (r.checked.length === 0) return "";
   return `<section class="card"><h2>What was checked</h2><ul class="checked">${r.checked.map((c) => `<li>${e(c)}</li>`).join("")}</ul></section>`;
 }
 
-function captureCard(r: DiagnosisReport): string {
-  const cap = r.capture;
+/** A capture's facts as definition-list rows (markup): file, packets, time span, what was skipped. */
+export function captureRows(
+  cap: Pick<
+    CaptureMeta,
+    "file" | "format" | "packets" | "tcpPackets" | "firstTs" | "lastTs" | "skipped" | "problems"
+  >,
+): [string, string][] {
   const rows: [string, string][] = [
     ["File", `<span class="mono">${e(cap.file)}</span> (${e(cap.format)})`],
     ["Packets", `${cap.packets} (${cap.tcpPackets} TCP)`],
@@ -247,16 +263,36 @@ function captureCard(r: DiagnosisReport): string {
   if (cap.firstTs !== null && cap.lastTs !== null) {
     rows.push(["Time span", `${e(formatEpoch(cap.firstTs))} → ${e(formatEpoch(cap.lastTs))}`]);
   }
-  rows.push(["Taken at", e(vantageText(cap.vantage))]);
-  for (const s of cap.skipped) rows.push(["Not analysed", `${s.count} × ${e(s.reason)}`]);
-  for (const p of cap.problems) rows.push(["Problem", e(p)]);
+  return rows;
+}
+
+/** What a capture could not use: frames skipped by reason, and damage. */
+export function captureProblemRows(cap: Pick<CaptureMeta, "skipped" | "problems">): [string, string][] {
+  return [
+    ...cap.skipped.map((s): [string, string] => ["Not analysed", `${s.count} × ${e(s.reason)}`]),
+    ...cap.problems.map((p): [string, string] => ["Problem", e(p)]),
+  ];
+}
+
+/** Definition-list markup from rows whose values are markup already. */
+export function dlRows(rows: readonly [string, string][], cls?: string): string {
+  return `<dl${cls ? ` class="${cls}"` : ""}>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`;
+}
+
+function captureCard(r: DiagnosisReport): string {
+  const cap = r.capture;
+  const rows = captureRows(cap);
+  rows.push(["Taken at", e(vantageText(cap.vantage))], ...captureProblemRows(cap));
   const t = cap.textInput;
   let text = "";
   if (t) {
     // Pasted text: how it was read and what it could not carry, next to the capture facts.
-    rows.push(["Read as", `${e(t.format)} text, ${e(t.numbering)} sequence numbers, ${e(plural(t.linesRead, "line"))}`]);
+    rows.push([
+      "Read as",
+      `${e(t.format)} text, ${e(t.numbering)} sequence numbers, ${e(plural(t.linesRead, "line"))}`,
+    ]);
     for (const s of t.linesSkipped) rows.push(["Lines skipped", `${s.count} × ${e(s.reason)}`]);
     text = `<h3>What the text cannot tell</h3><ul class="caveats">${t.caveats.map((c) => `<li>${e(c)}</li>`).join("")}</ul>`;
   }
-  return `<section class="card capture" id="capture"><h2>Capture</h2><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>${text}</section>`;
+  return `<section class="card capture" id="capture"><h2>Capture</h2>${dlRows(rows)}${text}</section>`;
 }

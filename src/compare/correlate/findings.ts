@@ -567,6 +567,7 @@ export function buildLadder(
   const [clientB, serverB] = endpoints(B, cb, dm);
   return {
     finding: index,
+    startTs: A.baseSec + t0,
     streamA: ca >= 0 ? ca : null,
     streamB: cb >= 0 ? cb : null,
     clientA,

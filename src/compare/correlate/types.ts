@@ -113,6 +113,8 @@ export interface CorrelateLadderRow {
 export interface CorrelateLadder {
   /** Index of the finding in `findings`. */
   finding: number;
+  /** When the ladder's time 0 is (A's clock, seconds since the Unix epoch): for device logs. */
+  startTs: number;
   streamA: number | null;
   streamB: number | null;
   clientA: string;
