@@ -97,6 +97,11 @@ export class TcpAnalyzer {
   private readonly baseEvents = new Map<number, FrameSideTable>();
   /** Frames passed to analyze() that carried a usable TCP header. */
   tcpFrames = 0;
+  /**
+   * Bytes in flight (and the SACK sums they subtract) are tracked: only for the per-frame columns —
+   * no flag depends on them, so the streaming mode skips that work.
+   */
+  private readonly bif: boolean;
 
   constructor(options: Partial<AnalysisOptions> & AnalyzerStorage = {}) {
     const { keepFrameColumns, maxConversations, ...analysis } = options;
@@ -107,6 +112,7 @@ export class TcpAnalyzer {
     this.s = this.keepFrameColumns
       ? new TcpState(thresholds(this.options))
       : new TcpState(thresholds(this.options), true, maxConv);
+    this.bif = this.keepFrameColumns && this.s.t.trackBif;
   }
 
   /** Number of TCP conversations (tcp.stream values 0..n−1). */
@@ -240,11 +246,11 @@ export class TcpAnalyzer {
           wscale = w.wscale;
           hasTfo = w.hasTfo;
           tfoCookieLen = w.tfoCookieLen;
-          if (s.t.trackBif) rememberSackSum(c, st, w.sackDelivered);
+          if (this.bif) rememberSackSum(c, st, w.sackDelivered);
         }
       }
       if (syn || wscale >= 0) windowScale(c, st, wscale, !hidden);
-      if (!walked && pkt.sackCount > 0 && s.t.trackBif) rememberSack(c, st, pkt);
+      if (!walked && pkt.sackCount > 0 && this.bif) rememberSack(c, st, pkt);
       if (syn && hasTfo) tfoSyn(c, s, tfoCookieLen, hasTfo, hasSeglen);
     }
 
@@ -311,7 +317,7 @@ export class TcpAnalyzer {
     if (len !== 0 || (tcpFlags & (SYN | FIN)) !== 0) classifyRetransmission(c, st, s);
     recordSegment(c, st, s);
     ackSegments(c, s.segs);
-    if (len !== 0 && s.t.trackBif) bytesInFlight(c, st, s.segs);
+    if (len !== 0 && this.bif) bytesInFlight(c, st, s.segs);
   }
 
   /**
