@@ -110,3 +110,4 @@ export async function diagnoseFile(
 }
 export * from "./compare.js";
 export * from "./correlate.js";
+export * from "./web.js";

@@ -6,6 +6,7 @@ import { registerFlows } from "./flows.js";
 import { registerDiagnose } from "./diagnose.js";
 import { registerCompare } from "./compare.js";
 import { registerCorrelate } from "./correlate.js";
+import { registerServe } from "./serve.js";
 import { UsageError } from "./common.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   registerDiagnose(program);
   registerCompare(program);
   registerCorrelate(program);
+  registerServe(program);
   // A closed pipe (tcpsleuth ... | head) is a normal way to stop reading output.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
