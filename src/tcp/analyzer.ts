@@ -342,7 +342,7 @@ export class TcpAnalyzer {
     const sa = this.synAcks;
     for (let k = 0; k < sa.count; k++) {
       const n = sa.frames[k]!;
-      const ch = this.cols.chunks[n >>> CHUNK_SHIFT]!;
+      const ch = this.cols.chunkOf(n)!;
       const i = n & CHUNK_MASK;
       const f = ch.flow[i]!;
       let bits = ch.bits[i]!;
