@@ -24,7 +24,7 @@ import { ACK, FIN, PacketContext, SYN, TcpState, thresholds } from "./context.js
 import { BASE, BASE_SEQ_SET, FLOW_STRIDE, SACK_DELIVERED, STATIC, VALID_BIF, WIN_SCALE } from "./flows.js";
 import { ALL_FLAGS, analysisPrinted, Flag, FLAGS_SHOWN_WHEN_HIDDEN, FrameBit } from "./flags.js";
 import { type AnalysisOptions, resolveOptions } from "./options.js";
-import { CHUNK_MASK, CHUNK_SHIFT, FrameColumns, FrameSideTable } from "./results.js";
+import { CHUNK_MASK, FrameColumns, FrameSideTable } from "./results.js";
 import { ackChanged } from "./rules/ack-changed.js";
 import { ackLostSegment } from "./rules/ack-lost-segment.js";
 import { ackSegments } from "./rules/ack-rtt.js";
