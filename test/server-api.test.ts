@@ -390,6 +390,20 @@ describe("tcpsleuth serve", { timeout: 10 * 60_000 }, () => {
     assert.equal((await http(srv.port, "GET", `/api/analyses/${id}/connections?sort=packets;drop`)).status, 200);
   });
 
+  test("a stream retried with the same port lists every attempt, and they add up to its packets", async () => {
+    const id = done.get("synack-bad-ack")!;
+    const st = json<{ connection: { stream: number }; attempts: { packets: number; stream: number }[] }>(
+      await http(srv.port, "GET", `/api/analyses/${id}/streams/0`),
+    );
+    const list = json<{ total: number }>(await http(srv.port, "GET", `/api/analyses/${id}/packets?stream=0&limit=1`));
+    assert.ok(st.attempts.length > 1, `${st.attempts.length} attempts in stream 0`);
+    assert.equal(
+      st.attempts.reduce((n, a) => n + a.packets, 0),
+      list.total,
+      "the attempts' packets are the stream's packets",
+    );
+  });
+
   test("a stream: its connection, ladder and time-sequence data", async () => {
     const id = done.get("zero-window")!;
     const st = json<{ connection: { stream: number }; record: { uid: number }; findings: { id: string }[] }>(

@@ -151,20 +151,26 @@ export async function connectionPage(
   return { total: Number(n?.n ?? 0), rows: list.map(connRow) };
 }
 
-/** The connection row of a stream and its flows record, or null. */
+/**
+ * The connection row of a stream and its flows record, or null; with `attempts`, every connection
+ * of the stream in order: one Wireshark stream can hold several of our (Zeek's) connections, e.g. a
+ * client retrying with the same port after each reset.
+ */
 export async function streamConnection(
   c: DuckDBConnection,
   stream: number,
-): Promise<{ connection: Record<string, unknown>; record: unknown } | null> {
-  const [r] = await rows(
+): Promise<{ connection: Record<string, unknown>; record: unknown; attempts: Record<string, unknown>[] } | null> {
+  const all = await rows(
     c,
-    `SELECT ${CONN_COLUMNS}, record FROM connections
-     WHERE stream = $1 OR list_contains(string_split(streams, ','), $2) ORDER BY (stream = $1) DESC LIMIT 1`,
+    `SELECT ${CONN_COLUMNS}, record, (stream = $1) AS own FROM connections
+     WHERE stream = $1 OR list_contains(string_split(streams, ','), $2) ORDER BY uid`,
     [stream, String(stream)],
   );
-  if (!r) return null;
-  const { record, ...conn } = r;
-  return { connection: connRow(conn), record: JSON.parse(String(record)) as unknown };
+  const first = all.find((r) => r.own === true) ?? all[0];
+  if (!first) return null;
+  const { record, own: _own, ...conn } = first;
+  const attempts = all.map(({ record: _r, own: _o, ...row }) => connRow(row));
+  return { connection: connRow(conn), record: JSON.parse(String(record)) as unknown, attempts };
 }
 
 /** "198.18.1.20:9100" or "[2001:db8::1]:443" → address and port. */

@@ -154,6 +154,8 @@ export interface TseqData {
 export interface StreamInfo {
   connection: ConnRow;
   record?: unknown;
+  /** Every connection of the stream in order (several when a client retries with the same port). */
+  attempts?: ConnRow[];
   findings: Finding[];
 }
 

@@ -4,7 +4,7 @@
  * packets, opened at the evidence frames when the page was reached from a finding.
  */
 import { useEffect, useState } from "preact/hooks";
-import { type Analysis, analysisUrl, getJson, type StreamInfo } from "../api.js";
+import { type Analysis, analysisUrl, type ConnRow, getJson, type StreamInfo } from "../api.js";
 import { EvidenceFrames } from "../components/finding-card.js";
 import { PacketList } from "../components/packet-list.js";
 import { TseqChart } from "../components/tseq-chart.js";
@@ -43,6 +43,7 @@ export function StreamPage({
   }, [analysis.id, stream]);
 
   const c = info?.connection;
+  const attempts = info?.attempts ?? [];
   const ladderMarks =
     marks.length > 0 ? marks : (info?.findings ?? []).flatMap((f) => flatFrames(f)).slice(0, 60);
   const ladderSrc = analysisUrl(
@@ -92,16 +93,26 @@ export function StreamPage({
             </dd>
             <dt>Packets / data</dt>
             <dd>
-              {c.packets.toLocaleString("en-US")} packets · {formatBytes(c.bytes)}
-              {c.retransmissions > 0 && ` · ${c.retransmissions} retransmissions`}
-              {c.zeroWindowSec > 0 && ` · window full for ${formatDuration(c.zeroWindowSec)}`}
-              {streamPackets !== null && streamPackets > c.packets && (
-                <span class="hint">
-                  {" "}
-                  (the first of several connection attempts with the same addresses and ports; the list below
-                  shows all {streamPackets.toLocaleString("en-US")} packets)
-                </span>
+              {attempts.length > 1 ? (
+                <>
+                  {attempts.length} connection attempts with the same addresses and ports ·{" "}
+                  {sum(attempts, "packets").toLocaleString("en-US")} packets ·{" "}
+                  {formatBytes(sum(attempts, "bytes"))}
+                  {sum(attempts, "retransmissions") > 0 && ` · ${sum(attempts, "retransmissions")} retransmissions`}
+                  <span class="hint">
+                    {" "}
+                    (the facts above are the first attempt's; Wireshark counts them all as one stream, and the
+                    list below shows all {(streamPackets ?? sum(attempts, "packets")).toLocaleString("en-US")}{" "}
+                    packets)
+                  </span>
+                </>
+              ) : (
+                <>
+                  {c.packets.toLocaleString("en-US")} packets · {formatBytes(c.bytes)}
+                  {c.retransmissions > 0 && ` · ${c.retransmissions} retransmissions`}
+                </>
               )}
+              {c.zeroWindowSec > 0 && ` · window full for ${formatDuration(c.zeroWindowSec)}`}
             </dd>
             <dt>In Wireshark</dt>
             <dd>
@@ -204,4 +215,9 @@ export function StreamPage({
       </section>
     </>
   );
+}
+
+/** Total of one numeric column over a stream's connections. */
+function sum(rows: readonly ConnRow[], key: "packets" | "bytes" | "retransmissions"): number {
+  return rows.reduce((n, r) => n + r[key], 0);
 }
