@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnoseFile } from "../src/api/index.js";
-import { SCENARIOS } from "./support/corpus.js";
+import { SCENARIOS, scenarioDirs } from "./support/corpus.js";
 
 interface Expected {
   capture?: string;
@@ -20,17 +20,6 @@ interface Expected {
 function ipOf(c: string): string {
   if (c.startsWith("[")) return c.slice(1, c.indexOf("]"));
   return c.split(":").length === 2 ? c.slice(0, c.lastIndexOf(":")) : c;
-}
-
-function scenarioDirs(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const p = join(dir, e.name);
-    if (existsSync(join(p, "expected.json"))) out.push(p);
-    else out.push(...scenarioDirs(p));
-  }
-  return out.sort();
 }
 
 const dirs = scenarioDirs(SCENARIOS).filter(

@@ -14,22 +14,11 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, runCli } from "./support/cli.js";
-import { SCENARIOS } from "./support/corpus.js";
+import { SCENARIOS, scenarioDirs } from "./support/corpus.js";
 
 interface Expected {
   capture?: string;
   captures?: string[];
-}
-
-function scenarioDirs(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const p = join(dir, e.name);
-    if (existsSync(join(p, "expected.json"))) out.push(p);
-    else out.push(...scenarioDirs(p));
-  }
-  return out.sort();
 }
 
 const single = scenarioDirs(SCENARIOS)

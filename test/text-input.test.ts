@@ -15,7 +15,7 @@ import { renderReportHtml } from "../src/render/report-html.js";
 import { renderReportMarkdown } from "../src/render/report-markdown.js";
 import { renderReportText } from "../src/render/report-text.js";
 import { runCli } from "./support/cli.js";
-import { SCENARIOS } from "./support/corpus.js";
+import { SCENARIOS, scenarioDirs } from "./support/corpus.js";
 
 const FIX = resolve(import.meta.dirname, "fixtures", "text");
 const CASE01 = join(FIX, "case01-wireshark.txt");
@@ -56,17 +56,6 @@ function problems(exp: Expected, report: DiagnosisReport): string[] {
   }
   for (const bad of exp.must_not) if (got.some((f) => f.id === bad)) out.push(`must not report ${bad}`);
   return out;
-}
-
-function scenarioDirs(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const p = join(dir, e.name);
-    if (existsSync(join(p, "expected.json"))) out.push(p);
-    else out.push(...scenarioDirs(p));
-  }
-  return out.sort();
 }
 
 // ---------------------------------------------------------------- case 01: seven pasted lines

@@ -30,6 +30,7 @@ import {
   type ConnectionRecord,
   type PacketLineData,
 } from "../api/index.js";
+import type { ConnectionRow } from "../model/report.js";
 import { tcpInfo } from "../render/packet-line.js";
 import { formatProblem } from "../render/problems.js";
 import { renderReportHtml } from "../render/report-html.js";
@@ -179,23 +180,7 @@ async function diagnoseAndStore(
 
 function appendConnection(
   a: DuckDBAppender,
-  row: {
-    stream: number | null;
-    uid: number;
-    client: string;
-    server: string;
-    state: string;
-    history: string;
-    startTs: number;
-    durationSec: number;
-    packets: number;
-    bytesClientToServer: number;
-    bytesServerToClient: number;
-    retransmissions: number;
-    zeroWindowSec: number;
-    close: string;
-    findings: string[];
-  },
+  row: ConnectionRow,
   rec: ConnectionRecord,
   t0: number,
 ): void {

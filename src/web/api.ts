@@ -5,25 +5,14 @@
  */
 import type { FileFrames, Finding } from "../model/finding.js";
 import type { DiagnosisReport } from "../model/report.js";
+import type { ConnectionMapping } from "../compare/correlate/types.js";
+import type { AnalysisEntry, AnalysisKind, AnalysisStatus } from "../server/catalog.js";
 
 export type { FileFrames, Finding, DiagnosisReport };
 
-export type AnalysisKind = "capture" | "compare" | "correlate";
-export type AnalysisStatus = "queued" | "analysing" | "done" | "failed";
-
-export interface Summary {
-  id: string;
-  kind: AnalysisKind;
-  name: string;
-  status: AnalysisStatus;
-  created: string;
-  size: number;
-  verdict?: DiagnosisReport["verdict"];
-  headline?: string;
-  findings?: number;
-  packets?: number;
-  inputs?: [string, string];
-}
+/** One row of GET /api/analyses: the server's catalog entry, with the report's own verdict type. */
+export type Summary = Omit<AnalysisEntry, "verdict" | "error"> & { verdict?: DiagnosisReport["verdict"] };
+export type { AnalysisKind, AnalysisStatus };
 
 export interface Progress {
   phase: string;
@@ -55,19 +44,11 @@ export interface CompareData {
   differences: Difference[];
 }
 
-export interface CorrelateMapping {
-  streamA: number;
-  streamB: number;
-  clientA: string;
-  serverA: string;
-  clientB: string;
-  serverB: string;
-  packetsA: number;
-  packetsB: number;
-  bothSides: number;
-  onlyA: number;
-  onlyB: number;
-}
+/** One connection as both captures show it (the fields the app reads). */
+export type CorrelateMapping = Pick<
+  ConnectionMapping,
+  "streamA" | "streamB" | "clientA" | "serverA" | "clientB" | "serverB" | "packetsA" | "packetsB" | "bothSides" | "onlyA" | "onlyB"
+>;
 
 /** What `correlate --json` prints, as far as the app reads it. */
 export interface CorrelateData {

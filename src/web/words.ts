@@ -1,30 +1,12 @@
 /**
- * The words and number formats the pages share. The HTML report's wording lives in
- * src/render/report-common.ts; the app may import only types from lower layers, so the few pieces it
- * needs are repeated here, keyed by the model's FindingId so a new finding id without a title fails
- * the type check here as well.
+ * The words and number formats the pages share. Finding titles come from the HTML report's
+ * src/render/report-common.ts (pure data and functions, bundled by Vite), so the app and the reports
+ * never name a finding differently.
  */
-import type { Finding, FindingId, Severity } from "../model/finding.js";
+import type { Finding, Severity } from "../model/finding.js";
+import { FINDING_TITLES } from "../render/report-common.js";
 
-export const FINDING_TITLES: Record<FindingId, string> = {
-  "handshake.synack-bad-ack": "SYN-ACK with a wrong acknowledgement number",
-  "handshake.challenge-ack": "New connection answered with an ACK for an old one",
-  "handshake.no-response": "Connection attempt got no answer",
-  "handshake.refused": "Connection refused",
-  "conn.stale-half-open": "A stale half-open connection blocks new ones",
-  "conn.port-reuse": "Source port reused before the old connection ended",
-  "data.receiver-silent": "Receiver stopped acknowledging data",
-  "conn.reset": "Connection ended by a reset (RST)",
-  "flow.zero-window": "Receiver's buffer full (zero window)",
-  "path.loss": "Packet loss on the network path",
-  "capture.incomplete": "The capture missed packets",
-  "middlebox.injected": "A device in between injected packets",
-  "middlebox.dropped": "A device in between dropped packets",
-  "middlebox.idle-timeout": "A device in between cut an idle connection",
-  "middlebox.suspicious-packet": "Suspicious packet from a device in between",
-  "analysis.limit-reached": "Analysis limit reached: results are partial",
-  healthy: "No problem found",
-};
+export { FINDING_TITLES };
 
 export function findingTitle(id: string): string {
   return (FINDING_TITLES as Record<string, string>)[id] ?? id;

@@ -22,3 +22,15 @@ export function capturesWith(suffix: string): string[] {
   walk(SCENARIOS, out, suffix);
   return out.sort();
 }
+
+/** Every scenario folder (one with an expected.json) below `dir`, sorted. */
+export function scenarioDirs(dir: string = SCENARIOS): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const p = join(dir, e.name);
+    if (existsSync(join(p, "expected.json"))) out.push(p);
+    else out.push(...scenarioDirs(p));
+  }
+  return out.sort();
+}
