@@ -4,7 +4,7 @@
  * never name a finding differently.
  */
 import type { Finding, Severity } from "../model/finding.js";
-import { FINDING_TITLES } from "../render/report-common.js";
+import { FINDING_TITLES, formatBytes as reportBytes, formatDuration as reportDuration } from "../render/report-common.js";
 
 export { FINDING_TITLES };
 
@@ -61,28 +61,15 @@ export function fileFrames(f: Pick<Finding, "frames">): FileFramesLike[] {
   return fr.filter((x): x is FileFramesLike => typeof x === "object" && x !== null);
 }
 
+/** The report's duration wording ("12.3 ms", "2 min 5 s"); "–" when there is no value. */
 export function formatDuration(sec: number | null | undefined): string {
   if (sec === null || sec === undefined || !Number.isFinite(sec)) return "–";
-  const a = Math.abs(sec);
-  if (a === 0) return "0 s";
-  if (a < 0.001) return `${Math.round(sec * 1e6)} µs`;
-  if (a < 1) return `${(sec * 1000).toPrecision(3)} ms`;
-  if (a < 120) return `${sec.toFixed(a < 10 ? 2 : 1)} s`;
-  if (a < 7200) return `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`;
-  return `${Math.floor(sec / 3600)} h ${Math.round((sec % 3600) / 60)} min`;
+  return sec === 0 ? "0 s" : reportDuration(sec);
 }
 
+/** The report's byte wording ("1.4 KiB"); "–" when there is no value. */
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return "–";
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return n === null || n === undefined || !Number.isFinite(n) ? "–" : reportBytes(n);
 }
 
 export function formatCount(n: number | null | undefined): string {
