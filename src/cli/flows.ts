@@ -23,6 +23,8 @@ export function registerFlows(program: Command): void {
         const { result, connections: texts } = await connectionsJson(file, {
           onProgress: progress.onProgress,
           workers,
+          // The listing has no use for the TTL watch (it feeds diagnose's middlebox hint).
+          ttlWatch: false,
         });
         progress.done();
         const s = result.summary;
@@ -48,6 +50,7 @@ export function registerFlows(program: Command): void {
       const { result, connections: list } = await connections(file, {
         onProgress: progress.onProgress,
         workers,
+        ttlWatch: false,
       });
       progress.done();
       const s = result.summary;

@@ -39,7 +39,8 @@ const MAX_VLAN_TAGS = 4;
 
 /**
  * See the file comment. The frame's captured bytes are d[start, start + capLen) (offsets in `out`
- * index `d`, as decodeFrameAt's do); `origLen` is its length on the wire.
+ * index `d`, as decodeFrameAt's do); `origLen` is its length on the wire. `withHash` false leaves
+ * `out.hash` as it was (one thread has no use for the flow hash).
  */
 export function lightTcpKey(
   linkType: number,
@@ -48,6 +49,7 @@ export function lightTcpKey(
   capLen: number,
   origLen: number,
   out: LightKey,
+  withHash = true,
 ): boolean {
   if (linkType !== 1) return false;
   let capEnd = start + capLen;
@@ -120,6 +122,7 @@ export function lightTcpKey(
   out.tcpHeaderLen = hlen;
   out.capEnd = capEnd;
   out.repEnd = repEnd;
+  if (!withHash) return true;
   const s = out.srcAddrOff;
   const t = out.dstAddrOff;
   out.hash =

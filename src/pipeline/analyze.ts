@@ -32,6 +32,11 @@ export interface AnalyzeOptions extends ReadOptions {
    * maxConversations); default 1 000 000, 0 = unlimited.
    */
   maxConversations?: number;
+  /**
+   * Watch every packet's IP TTL for RSTs made by a middlebox (`suspiciousResets`); default true.
+   * A plain listing of the connections (`flows`) does not use them and turns it off.
+   */
+  ttlWatch?: boolean;
 }
 
 export interface AnalyzeResult {

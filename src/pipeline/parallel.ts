@@ -88,6 +88,7 @@ function passOptions(o: AnalyzeOptions): PassOptions {
     maxConversations: o.maxConversations,
     chunkBytes: o.chunkBytes,
     maxFrames: o.maxFrames,
+    ttlWatch: o.ttlWatch,
   };
 }
 

@@ -37,6 +37,11 @@ export interface PassOptions extends ReadOptions {
   analysis?: Partial<AnalysisOptions>;
   connections?: Partial<ConnectionOptions>;
   maxConversations?: number;
+  /**
+   * Watch the IP TTL of every packet for RSTs a middlebox made (TtlWatch, PassResult.suspicious);
+   * default true. Only the diagnosis uses it: a listing of the connections can skip that work.
+   */
+  ttlWatch?: boolean;
 }
 
 /** What one pass (or one shard's pass) found. Streams and uids are the shard's own. */
@@ -95,6 +100,7 @@ export async function runPass(
   onConnection: (c: ConnectionRecord) => void,
 ): Promise<PassResult> {
   const sharded = shards > 1;
+  const watchTtl = options.ttlWatch !== false;
   const analyzer = new TcpAnalyzer({
     ...options.analysis,
     keepFrameColumns: false,
@@ -142,7 +148,7 @@ export async function runPass(
       f.data = d;
       // The common frame (Ethernet, IP, a consistent TCP header) is recognised and decoded in one go;
       // anything else goes through the full decoder.
-      if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light)) {
+      if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light, sharded)) {
         // Whose frame is it? Others' frames only keep the shared clock.
         if (sharded && (light.hash >>> 0) % shards !== shard) {
           tracker.tick(f);
@@ -180,6 +186,7 @@ export async function runPass(
         analyzer.lastTupleGen,
         analyzer.lastDir,
       );
+      if (!watchTtl) return;
       if (
         sharded &&
         stream >= 0 &&

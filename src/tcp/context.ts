@@ -52,6 +52,24 @@ export class PacketContext {
   /** FrameRecord.receiverIsn (text input only): the receiver's base when it is not known yet. */
   receiverIsn: number | undefined = undefined;
 
+  constructor() {
+    // These hold uint32 / ns values: give them V8's double layout now, not mid-run (connection/state.ts).
+    this.time = 0.5;
+    this.seq = 0.5;
+    this.ack = 0.5;
+    this.acksFrame = 0.5;
+    this.dupAckNum = 0.5;
+    this.dupAckFrame = 0.5;
+    this.rtoFrame = 0.5;
+    this.time = 0;
+    this.seq = 0;
+    this.ack = 0;
+    this.acksFrame = 0;
+    this.dupAckNum = 0;
+    this.dupAckFrame = 0;
+    this.rtoFrame = 0;
+  }
+
   reset(): void {
     this.aflags = 0;
     this.hasTa = false;

@@ -48,6 +48,14 @@ export class SegmentStore {
   ackedFrame = NONE;
   ackedTime = 0;
 
+  constructor() {
+    // Frame numbers and ns times: V8's double layout from the start (connection/state.ts primeLayouts).
+    this.ackedFrame = 0.5;
+    this.ackedTime = 0.5;
+    this.ackedFrame = NONE;
+    this.ackedTime = 0;
+  }
+
   ensureFlows(n: number): void {
     if (n <= this.flowCap) return;
     let cap = Math.max(64, this.flowCap * 2);

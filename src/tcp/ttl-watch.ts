@@ -18,73 +18,81 @@ export interface SuspiciousPacket {
   usualCount: number;
 }
 
+/** Int32 slots per stream: first sender's port (−1 none) and first address word, then per side
+ * (0 = that sender, 1 = the other) the first TTL seen (−1 none), how many packets had it, how many did not. */
+const STRIDE = 8;
+const A_PORT = 0;
+const A_ADDR = 1;
+const TTL = 2;
+const SAME = 4;
+const DIFFER = 6;
+
 export class TtlWatch {
   private cap = 0;
-  private aPort = new Int32Array(0);
-  private aAddr = new Int32Array(0);
-  /** Per stream and side (index stream*2 + side): the first TTL seen, how many packets had it, how many did not. */
-  private ttl = new Int16Array(0);
-  private same = new Int32Array(0);
-  private differ = new Int32Array(0);
+  /** STRIDE slots per stream, together so that a packet touches one cache line. */
+  private s = new Int32Array(0);
   private resets: { frame: number; stream: number; side: number; ttl: number }[] = [];
   /** RSTs remembered at most (the rest are counted). */
   constructor(private readonly maxResets = 10_000) {}
   resetsNotKept = 0;
 
   private ensure(stream: number): void {
-    if (stream < this.cap) return;
     let n = Math.max(1024, this.cap * 2);
     while (n <= stream) n *= 2;
-    const grow32 = (a: Int32Array, m: number, fill = 0) => {
-      const b = new Int32Array(m).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.aPort = grow32(this.aPort, n, -1);
-    this.aAddr = grow32(this.aAddr, n);
-    const t = new Int16Array(2 * n).fill(-1);
-    t.set(this.ttl);
-    this.ttl = t;
-    this.same = grow32(this.same, 2 * n);
-    this.differ = grow32(this.differ, 2 * n);
+    const b = new Int32Array(n * STRIDE);
+    b.set(this.s);
+    for (let i = this.cap; i < n; i++) {
+      const o = i * STRIDE;
+      b[o + A_PORT] = -1;
+      b[o + TTL] = -1;
+      b[o + TTL + 1] = -1;
+    }
+    this.s = b;
     this.cap = n;
   }
 
   /** Call for every analysed TCP packet with its Wireshark stream. */
   observe(frame: number, data: Uint8Array, pkt: DecodedPacket, stream: number): void {
     if (stream < 0 || pkt.ipVersion === 0) return;
-    this.ensure(stream);
+    if (stream >= this.cap) this.ensure(stream);
+    const s = this.s;
+    const b = stream * STRIDE;
     const o = pkt.srcAddrOff;
     const addrWord = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]! | 0;
-    if (this.aPort[stream] === -1) {
-      this.aPort[stream] = pkt.srcPort;
-      this.aAddr[stream] = addrWord;
+    const port = pkt.srcPort;
+    if (s[b + A_PORT] === -1) {
+      s[b + A_PORT] = port;
+      s[b + A_ADDR] = addrWord;
     }
-    const side = this.aPort[stream] === pkt.srcPort && this.aAddr[stream] === addrWord ? 0 : 1;
-    const i = stream * 2 + side;
+    const side = s[b + A_PORT] === port && s[b + A_ADDR] === addrWord ? 0 : 1;
     if ((pkt.flags & RST) !== 0) {
       if (this.resets.length < this.maxResets) this.resets.push({ frame, stream, side, ttl: pkt.ttl });
       else this.resetsNotKept++;
       return;
     }
-    if (this.ttl[i] === -1) this.ttl[i] = pkt.ttl;
-    if (this.ttl[i] === pkt.ttl) this.same[i]!++;
-    else this.differ[i]!++;
+    const ttl = pkt.ttl;
+    const ti = b + TTL + side;
+    if (s[ti] === -1) s[ti] = ttl;
+    if (s[ti] === ttl) s[b + SAME + side]!++;
+    else s[b + DIFFER + side]!++;
   }
 
   /** RSTs whose TTL differs from a steady TTL of the same sender on the same connection. */
   suspicious(minUsualPackets = 2): SuspiciousPacket[] {
     const out: SuspiciousPacket[] = [];
+    const s = this.s;
     for (const r of this.resets) {
-      const i = r.stream * 2 + r.side;
-      if (this.same[i]! < minUsualPackets || this.differ[i]! > 0) continue;
-      if (this.ttl[i] === r.ttl) continue;
+      const b = r.stream * STRIDE;
+      const same = s[b + SAME + r.side]!;
+      const usual = s[b + TTL + r.side]!;
+      if (same < minUsualPackets || s[b + DIFFER + r.side]! > 0) continue;
+      if (usual === r.ttl) continue;
       out.push({
         frame: r.frame,
         stream: r.stream,
         ttl: r.ttl,
-        usualTtl: this.ttl[i]!,
-        usualCount: this.same[i]!,
+        usualTtl: usual,
+        usualCount: same,
       });
     }
     return out;

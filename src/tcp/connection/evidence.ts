@@ -19,6 +19,18 @@ export class Pkt {
   ipLen = 0;
   /** seq + segment length (SYN and FIN count one), mod 2^32: set by the engine. */
   seqEnd = 0;
+
+  constructor() {
+    // These hold uint32 / ns values: give them V8's double layout now, not mid-run (state.ts primeLayouts).
+    this.t = 0.5;
+    this.seq = 0.5;
+    this.ack = 0.5;
+    this.seqEnd = 0.5;
+    this.t = 0;
+    this.seq = 0;
+    this.ack = 0;
+    this.seqEnd = 0;
+  }
 }
 
 const ACK = 0x010;

@@ -160,8 +160,6 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
   // ---- handshake ----
   const clientEp = c.clientSide >= 0 ? c.ep(c.clientSide) : null;
   const serverEp = clientEp ? clientEp.peer : c.serverSide >= 0 ? c.ep(c.serverSide) : null;
-  const synIntervals: number[] = [];
-  for (let i = 1; i < c.synTs.length; i++) synIntervals.push(sec(c.synTs[i]! - c.synTs[i - 1]!));
   const synAckT = serverEp?.synAckSeen ? serverEp.synAckT : -1;
   const synToSynAck = synAckT >= 0 && c.rttSynT >= 0 ? sec(synAckT - c.rttSynT) : null;
   const synAckToAck = c.hsAckFrame && synAckT >= 0 ? sec(c.hsAckT - synAckT) : null;
@@ -201,31 +199,7 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
   };
 
   // ---- events ----
-  const events: ConnectionEvent[] = [];
-  const ev = c.events;
-  if (ev !== null) {
-    for (const slot of keptEventSlots(c.evTotal, ctx.maxEvents)) {
-      const o = slot * EV_W;
-      const e: ConnectionEvent = {
-        kind: EVENT_KINDS[ev[o]!]!,
-        frame: ev[o + 1]!,
-        ts: ts(ev[o + 2]!),
-        dir: dir(ev[o + 3]!),
-        flags: flagLetters(ev[o + 4]!),
-        seq: ev[o + 5]!,
-        ack: ev[o + 6]!,
-        len: ev[o + 7]!,
-        win: ev[o + 8]!,
-      };
-      const wsBits = ev[o + 9]!;
-      if (wsBits !== 0) e.ws = wsFlagNames(wsBits);
-      const v = ev[o + 10]!;
-      if (!Number.isNaN(v)) e.value = Number.isInteger(v) ? v : r6(v);
-      const aux = ev[o + 11]!;
-      if (!Number.isNaN(aux)) e.peerSilentSec = r6(aux);
-      events.push(e);
-    }
-  }
+  const events = eventList(c, ctx.maxEvents, ts, dir);
   const eventCounts: Partial<Record<ConnectionEventKind, number>> = {};
   for (let k = 0; k < c.evCounts.length; k++)
     if (c.evCounts[k]! > 0) eventCounts[EVENT_KINDS[k]!] = c.evCounts[k]!;
@@ -233,7 +207,6 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
   const origStats = stats(c.orig);
   const respStats = stats(c.resp);
   const dur = zeekDur > 0 ? sec(zeekDur) : null;
-  const firstSynSeen = c.synCount > 0;
   return {
     uid: c.uid,
     wsStreams: c.streams.slice(),
@@ -276,23 +249,7 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
             fromTs: ts(c.idleFromT),
           }
         : null,
-    handshake: {
-      synCount: c.synCount,
-      synFrames: c.synFrames.slice(),
-      synTs: c.synTs.map(ts),
-      synIntervalsSec: synIntervals,
-      synIsnChanges: c.isnChanges,
-      synAckCount: c.synAckCount,
-      synAckFrames: c.synAckFrames.slice(),
-      badSynAckCount: c.badSynAcks,
-      origIsn: clientEp?.synSeen ? clientEp.synSeq : serverEp?.peer.isnHinted ? serverEp.peer.synSeq : null,
-      respIsn: serverEp?.synAckSeen ? serverEp.synAckSeq : null,
-      ackFrame: c.hsAckFrame || null,
-      synToSynAckSec: synToSynAck,
-      synAckToAckSec: synAckToAck,
-      irttSec: synToSynAck !== null && synAckToAck !== null ? r6(synToSynAck + synAckToAck) : null,
-      complete: firstSynSeen && synAckT >= 0 && c.hsAckFrame > 0,
-    },
+    handshake: handshakeInfo(c, clientEp, serverEp, synAckT, synToSynAck, synAckToAck, ts),
     close,
     ended,
     previous: c.prevUid
@@ -309,6 +266,75 @@ export function buildRecord(c: Conn, ended: EndReason, ctx: RecordContext): Conn
     eventCounts,
     missedBytes: c.missedBytes,
   };
+}
+
+// buildRecord's parts below are functions of their own: the optimising compiler then recompiles a
+// small function, not all of buildRecord, when a part meets a value it has not seen before (ISNs
+// above 2^31, say).
+
+/** The `handshake` part of a record. */
+function handshakeInfo(
+  c: Conn,
+  clientEp: Ep | null,
+  serverEp: Ep | null,
+  synAckT: number,
+  synToSynAck: number | null,
+  synAckToAck: number | null,
+  ts: (t: number) => number,
+): ConnectionRecord["handshake"] {
+  const synIntervals: number[] = [];
+  for (let i = 1; i < c.synTs.length; i++) synIntervals.push(r6((c.synTs[i]! - c.synTs[i - 1]!) / 1e9));
+  return {
+    synCount: c.synCount,
+    synFrames: c.synFrames.slice(),
+    synTs: c.synTs.map(ts),
+    synIntervalsSec: synIntervals,
+    synIsnChanges: c.isnChanges,
+    synAckCount: c.synAckCount,
+    synAckFrames: c.synAckFrames.slice(),
+    badSynAckCount: c.badSynAcks,
+    origIsn: clientEp?.synSeen ? clientEp.synSeq : serverEp?.peer.isnHinted ? serverEp.peer.synSeq : null,
+    respIsn: serverEp?.synAckSeen ? serverEp.synAckSeq : null,
+    ackFrame: c.hsAckFrame || null,
+    synToSynAckSec: synToSynAck,
+    synAckToAckSec: synAckToAck,
+    irttSec: synToSynAck !== null && synAckToAck !== null ? r6(synToSynAck + synAckToAck) : null,
+    complete: c.synCount > 0 && synAckT >= 0 && c.hsAckFrame > 0,
+  };
+}
+
+/** The kept events of a connection, oldest first. */
+function eventList(
+  c: Conn,
+  maxEvents: number,
+  ts: (t: number) => number,
+  dir: (side: number) => Direction,
+): ConnectionEvent[] {
+  const events: ConnectionEvent[] = [];
+  const ev = c.events;
+  if (ev === null) return events;
+  for (const slot of keptEventSlots(c.evTotal, maxEvents)) {
+    const o = slot * EV_W;
+    const e: ConnectionEvent = {
+      kind: EVENT_KINDS[ev[o]!]!,
+      frame: ev[o + 1]!,
+      ts: ts(ev[o + 2]!),
+      dir: dir(ev[o + 3]!),
+      flags: flagLetters(ev[o + 4]!),
+      seq: ev[o + 5]!,
+      ack: ev[o + 6]!,
+      len: ev[o + 7]!,
+      win: ev[o + 8]!,
+    };
+    const wsBits = ev[o + 9]!;
+    if (wsBits !== 0) e.ws = wsFlagNames(wsBits);
+    const v = ev[o + 10]!;
+    if (!Number.isNaN(v)) e.value = Number.isInteger(v) ? v : r6(v);
+    const aux = ev[o + 11]!;
+    if (!Number.isNaN(aux)) e.peerSilentSec = r6(aux);
+    events.push(e);
+  }
+  return events;
 }
 
 /** snapshotRing re-exported for the tracker (keeps evidence.ts internal). */

@@ -396,3 +396,63 @@ export class Conn implements Keyed {
     return this.ep0.didClose || this.ep1.didClose;
   }
 }
+
+/**
+ * V8 keeps a number field as a small integer until a value outside that range is stored, then
+ * changes the layout of every object of the class — and throws away the optimised code built for
+ * the old layout. The fields below always end up holding such values (uint32 sequence numbers,
+ * nanosecond times) a few seconds into a capture; storing one when the module loads gives Ep and
+ * Conn their final layout from the start, so that change does not happen mid-run (each one cost a
+ * wave of deoptimisations and recompilations). Values are unaffected: only the layout is set.
+ */
+function primeLayouts(): void {
+  const x = 0.5;
+  const c = new Conn(0, 0);
+  const e = c.ep0;
+  e.startSeq = x;
+  e.lastSeq = x;
+  e.ackSeq = x;
+  e.histLastSyn = x;
+  e.histLastFin = x;
+  e.histLastRst = x;
+  e.finSeq = x;
+  e.rTrim = x;
+  e.rLast = x;
+  e.ipBytes = x;
+  e.payloadBytes = x;
+  e.rxBytes = x;
+  e.zwNs = x;
+  e.zwLongestNs = x;
+  e.zwStart = x;
+  e.gapBytes = x;
+  e.firstDataT = x;
+  e.lastDataT = x;
+  e.lastPktT = x;
+  e.idleNs = x;
+  e.idleFromT = x;
+  e.synSeq = x;
+  e.synT = x;
+  e.synAckSeq = x;
+  e.synAckT = x;
+  c.startT = x;
+  c.lastT = x;
+  c.missedBytes = x;
+  c.deadline = x;
+  c.firstPktT = x;
+  c.lastPktT = x;
+  c.touchT = x;
+  c.prevGapNs = x;
+  c.prevSynSeq = x;
+  c.hsAckT = x;
+  c.rttSynT = x;
+  c.lastDataT = x;
+  c.firstRstT = x;
+  c.firstFinT = x;
+  c.closeAfterDataNs = x;
+  c.idleNs = x;
+  c.idleFromT = x;
+  const t = new Tomb();
+  t.lastT = x;
+  t.synSeq = x;
+}
+primeLayouts();

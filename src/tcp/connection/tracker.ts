@@ -70,7 +70,15 @@ export class TrackerClock {
   private lastT = 0;
   private nextSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly sweepNs: number) {}
+  constructor(readonly sweepNs: number) {
+    // ns values: V8's double layout from the start (state.ts primeLayouts).
+    this.baseEpoch = 0.5;
+    this.lastT = 0.5;
+    this.t = 0.5;
+    this.baseEpoch = 0;
+    this.lastT = 0;
+    this.t = 0;
+  }
 
   /** Time of the last packet ticked (ns since the first one). */
   t = 0;
@@ -164,6 +172,8 @@ export class ConnectionTracker {
     this.maxEvents = o.maxEventsPerConnection;
     this.verifyChecksums = o.verifyChecksums;
     this.clock = new TrackerClock(this.sweepNs);
+    this.pT = 0.5; // a ns time: V8's double layout from the start (state.ts primeLayouts)
+    this.pT = 0;
     this.st = {
       packetsObserved: 0,
       packetsProcessed: 0,

@@ -24,6 +24,9 @@ import { seqGe, seqLe, seqLt } from "../../util/seq.js";
  * complete block? Only then can tshark's walk stop early on an uncut header.
  */
 export function hasEmptySackOption(d: Uint8Array, start: number, end: number): boolean {
+  // The usual options after the handshake: NOP, NOP, timestamps (kind 8, length 10).
+  if (end - start === 12 && d[start] === 1 && d[start + 1] === 1 && d[start + 2] === 8 && d[start + 3] === 10)
+    return false;
   let p = start;
   while (p < end) {
     const kind = d[p]!;
