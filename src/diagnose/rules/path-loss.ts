@@ -75,9 +75,8 @@ function lossPerConnection(ctx: DiagnoseContext): LossCandidate[] {
           !silent.has(e.frame) &&
           (e.kind === "retransmission" || (e.ws?.includes("retransmission") ?? false)),
       );
-      const silentHere = eventsOf(c, "retransmission").filter(
-        (e) => e.dir === d && silent.has(e.frame),
-      ).length;
+      // Retransmissions (of data or of a FIN) into a silent receiver.
+      const silentHere = c.events.filter((e) => e.dir === d && silent.has(e.frame)).length;
       const retransTotal = st.retransmittedPackets;
       const retransCount = Math.max(0, retransTotal - silentHere);
       // Holes the capture saw that were filled later: lost between the sender and the capture point.

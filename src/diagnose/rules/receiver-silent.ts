@@ -23,13 +23,15 @@ interface Run {
   retrans: ConnectionEvent[];
 }
 
-/** Runs of retransmissions by one side during which the other side sent nothing at all. */
+/** Runs of retransmissions (data or FIN) by one side during which the other side sent nothing at all. */
 export function silentRuns(c: ConnectionRecord, minRetrans: number, minSec: number): Run[] {
   const runs: Run[] = [];
   for (const sender of ["orig", "resp"] as Direction[]) {
     let cur: Run | undefined;
     for (const e of c.events) {
-      if (e.kind !== "retransmission" || e.dir !== sender || e.peerSilentSec === undefined) continue;
+      // Retransmitted FINs count too (they carry peerSilentSec only when they are resent).
+      if ((e.kind !== "retransmission" && e.kind !== "fin") || e.dir !== sender || e.peerSilentSec === undefined)
+        continue;
       const peerLast = e.value ?? 0;
       if (!cur || cur.peerLastFrame !== peerLast) {
         if (cur) runs.push(cur);

@@ -491,7 +491,11 @@ export class ConnectionTracker {
         c.firstFinSide = side;
         if (c.firstRstFrame === 0) this.snapshotClose(c, t);
       }
-      addEvent(c, maxEv, p, Ev.FIN, Number.NaN);
+      // A FIN sent again (often with the last data) says, like a retransmission event, when the peer
+      // last sent anything: a peer gone silent after the close is a dead receiver, not path loss.
+      if (this.engine.rxmit || (p.wsFlags & WS_RETRANS) !== 0)
+        addEvent(c, maxEv, p, Ev.FIN, peer.lastPktFrame, peer.packets > 0 ? (t - peer.lastPktT) / NS : Number.NaN);
+      else addEvent(c, maxEv, p, Ev.FIN, Number.NaN);
     }
     if ((flags & RST) !== 0) {
       ep.rsts++;
