@@ -4,7 +4,12 @@
  * never name a finding differently.
  */
 import type { Finding, Severity } from "../model/finding.js";
-import { FINDING_TITLES, formatBytes as reportBytes, formatDuration as reportDuration } from "../render/report-common.js";
+import {
+  FINDING_TITLES,
+  formatBytes as reportBytes,
+  formatDuration as reportDuration,
+  verdictWords as reportVerdictWords,
+} from "../render/report-common.js";
 
 export { FINDING_TITLES };
 
@@ -23,19 +28,11 @@ export function rankFindings(findings: readonly Finding[]): Finding[] {
 
 export type Tone = "ok" | Severity | "neutral";
 
+/** The report's verdict wording, and "not analysed yet" while there is no verdict. */
 export function verdictWords(verdict: string | undefined): { label: string; tone: Tone; symbol: string } {
-  switch (verdict) {
-    case "healthy":
-      return { label: "HEALTHY", tone: "ok", symbol: "✔" };
-    case "error":
-      return { label: "PROBLEM FOUND", tone: "error", symbol: "✖" };
-    case "warning":
-      return { label: "PROBLEM FOUND", tone: "warning", symbol: "✖" };
-    case "info":
-      return { label: "NO PROBLEM FOUND (notes below)", tone: "info", symbol: "i" };
-    default:
-      return { label: "NOT ANALYSED YET", tone: "neutral", symbol: "…" };
-  }
+  if (verdict === "healthy" || verdict === "error" || verdict === "warning" || verdict === "info")
+    return reportVerdictWords({ verdict });
+  return { label: "NOT ANALYSED YET", tone: "neutral", symbol: "…" };
 }
 
 export const SEVERITY_WORD: Record<Severity, string> = { error: "ERROR", warning: "WARNING", info: "NOTE" };
