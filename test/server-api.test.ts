@@ -516,6 +516,26 @@ describe("tcpsleuth serve", { timeout: 10 * 60_000 }, () => {
     assert.equal((await http(srv.port, "GET", "/api/analyses/..%2F..%2Fetc")).status, 404);
   });
 
+  test("DELETE while a ladder is being drawn waits for it; the ladder request never fails with 500", async () => {
+    const lpd = single.find((s) => s.file.includes("lpd-port-exhaustion"));
+    if (!lpd) return;
+    const id = await uploadRaw(srv.port, lpd.file, "ladder-then-delete.pcapng");
+    await waitDone(srv.port, id);
+    const conns = json<{ rows: { stream: number; findings: string[] }[] }>(
+      await http(srv.port, "GET", `/api/analyses/${id}/connections?limit=2000`),
+    );
+    const plain = conns.rows.find((r) => r.findings.length === 0 && r.stream >= 0);
+    assert.ok(plain, "a stream no finding names (its ladder needs a pass over the capture)");
+    const ladder = http(srv.port, "GET", `/api/analyses/${id}/streams/${plain.stream}/ladder.svg`);
+    // Give the ladder request time to reach the server and start its job before the delete arrives.
+    await new Promise((r) => setTimeout(r, 150));
+    const del = await http(srv.port, "DELETE", `/api/analyses/${id}`);
+    const l = await ladder;
+    assert.equal(del.status, 204);
+    assert.ok(l.status === 200 || l.status === 404, `ladder answered ${l.status}: ${l.body.slice(0, 200)}`);
+    assert.ok(!existsSync(join(data, "analyses", id)), "files gone");
+  });
+
   test("requests for another host name or from another site's page are refused", async () => {
     const rebound = await http(srv.port, "GET", "/api/analyses", { headers: { host: "evil.example:8765" } });
     assert.equal(rebound.status, 403);

@@ -151,4 +151,10 @@ export class DetailLane {
     void p.finally(() => this.inFlight.delete(key));
     return p;
   }
+
+  /** Waits for the jobs whose key starts with `prefix` (an analysis id and "/"), failed or not. */
+  async settle(prefix: string): Promise<void> {
+    const pending = [...this.inFlight].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p);
+    await Promise.allSettled(pending);
+  }
 }

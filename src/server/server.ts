@@ -347,6 +347,8 @@ export class Server {
       const e = this.entry(req);
       if (this.queue.isRunning(e.id)) throw new HttpError(409, "the analysis is running; delete it when it is done");
       this.queue.cancel(e.id);
+      // A ladder being drawn reads the capture and writes beside it: let it finish first.
+      await this.details.settle(`${e.id}/`);
       await this.dbs.close(e.id);
       rmSync(this.dir(e.id), { recursive: true, force: true });
       rmSync(this.uploadPath(e.id), { force: true });
@@ -488,6 +490,7 @@ export class Server {
         out: file,
       });
       if (m.type === "failed") throw new HttpError(500, m.error);
+      if (!existsSync(file)) throw new HttpError(404, "this analysis was deleted");
     }
     return JSON.parse(readFileSync(file, "utf8")) as ConnectionDetail | null;
   }
