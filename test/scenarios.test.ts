@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnoseFile } from "../src/api/index.js";
 import { SCENARIOS, scenarioDirs } from "./support/corpus.js";

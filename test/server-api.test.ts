@@ -469,6 +469,11 @@ describe("tcpsleuth serve", { timeout: 10 * 60_000 }, () => {
         assert.ok(!html.body.includes(stored), "no stored file name in report.html");
         assert.ok(!JSON.stringify(c).includes(stored), "no stored file name in the JSON");
       }
+      // The top difference's GOOD | BAD ladder, as an image for the app.
+      const ladder = await http(srv.port, "GET", `/api/analyses/${c.id}/ladder.svg?n=0`);
+      assert.equal(ladder.status, 200, ladder.body);
+      assert.ok(ladder.body.startsWith("<svg") && ladder.body.includes("GOOD") && ladder.body.includes("BAD"));
+      assert.equal((await http(srv.port, "GET", `/api/analyses/${c.id}/ladder.svg?n=99`)).status, 404);
     }
     const [outside, inside] = pair("middlebox-dropped", "outside.pcapng", "inside.pcapng");
     if (existsSync(outside) && existsSync(inside)) {
@@ -492,6 +497,11 @@ describe("tcpsleuth serve", { timeout: 10 * 60_000 }, () => {
       );
       for (const stored of [`${a}.capture`, `${b}.capture`])
         assert.ok(!JSON.stringify(c).includes(stored), "no stored file name in the correlation");
+      // Each finding with a side-by-side ladder has it as an image, named by the finding's index.
+      const dropped = (c.findings as FindingLike[]).findIndex((f) => f.id === "middlebox.dropped");
+      const ladder = await http(srv.port, "GET", `/api/analyses/${c.id}/ladder.svg?n=${dropped}`);
+      assert.equal(ladder.status, 200, ladder.body);
+      assert.ok(ladder.body.startsWith("<svg") && ladder.body.includes("outside.pcapng"), "the ladder names the files");
     }
     const bad400 = await http(srv.port, "POST", "/api/comparisons", {
       body: JSON.stringify({ mode: "compare", a: "../../etc", b: "x" }),

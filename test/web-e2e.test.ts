@@ -186,6 +186,21 @@ test("one capture: the verdict names the finding and the culprit; evidence opens
   await page.close();
 });
 
+/** The two-capture ladder image below the first card has loaded with a real size. */
+async function ladderImageShown(page: Page): Promise<void> {
+  const img = page.locator("section.pair-ladder img").first();
+  await img.waitFor({ timeout: 15_000 });
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector<HTMLImageElement>("section.pair-ladder img");
+      return (el?.complete ?? false) && (el?.naturalWidth ?? 0) > 100;
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  assert.ok(((await img.boundingBox())?.height ?? 0) > 100, "the ladder image has a real size");
+}
+
 test("two captures: compare ranks the RST first; correlate shows both files' evidence", async (t) => {
   if (skip) return t.skip(skip);
   const { page, errors } = await newPage();
@@ -211,6 +226,7 @@ test("two captures: compare ranks the RST first; correlate shows both files' evi
   const first = (await page.locator("section.difference").first().textContent()) ?? "";
   assert.match(first, /RST/, "the RST at the end is the first difference");
   assert.match(first, /How the connection ended/);
+  await ladderImageShown(page);
   await shot(page, "compare-rst-at-end");
   // Its BAD evidence opens the failed capture's connection at the RST.
   await page
@@ -237,6 +253,7 @@ test("two captures: compare ranks the RST first; correlate shows both files' evi
   assert.match(card, /OUTSIDE \(outside\.pcapng\)/);
   assert.match(card, /INSIDE \(inside\.pcapng\)/);
   assert.match((await page.locator(".verdict .clock").textContent()) ?? "", /Clock offset/);
+  await ladderImageShown(page);
   await shot(page, "correlate-middlebox-dropped");
   assert.deepEqual(errors, []);
   await page.close();

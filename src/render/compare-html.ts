@@ -92,7 +92,11 @@ function banner(r: CompareResult): string {
   return verdictSection(v.tone, v.label, v.headline, meta, list);
 }
 
-function ladderCard(r: CompareResult, l: CompareLadder): string {
+/**
+ * The GOOD | BAD ladder of the top difference as a standalone SVG (the web app shows it as an
+ * image), with a note when only one capture has the connection; null when neither has it.
+ */
+export function compareLadderSvg(r: CompareResult, l: CompareLadder): { svg: string; title: string; only: string | null } | null {
   const caption = (side: "GOOD" | "BAD", file: string, stream: number | null): string =>
     `${side} · ${file}${stream !== null ? ` · stream ${stream}` : ""}`;
   const o = compareLadderOptions(l);
@@ -113,16 +117,23 @@ function ladderCard(r: CompareResult, l: CompareLadder): string {
   const g = column("GOOD");
   const b = column("BAD");
   const title = `The ${l.service || "paired"} connection in GOOD and in BAD`;
-  let svg: string;
-  let missing = "";
-  if (g && b) svg = renderLadderPairSvg(g, b, { id: "ladder-pair", title });
-  else {
-    const one = g ? l.good : l.bad;
-    if (!one) return "";
-    const only = g ? "GOOD" : "BAD";
-    svg = renderLadderSvg(one, g ? l.goodFrames : l.badFrames, { id: "ladder-pair", title, maxEvidence: 8 });
-    missing = `<p class="hint">Only ${only} has this connection, so only its ladder is drawn.</p>`;
-  }
+  if (g && b) return { svg: renderLadderPairSvg(g, b, { id: "ladder-pair", title }), title, only: null };
+  const one = g ? l.good : l.bad;
+  if (!one) return null;
+  return {
+    svg: renderLadderSvg(one, g ? l.goodFrames : l.badFrames, { id: "ladder-pair", title, maxEvidence: 8 }),
+    title,
+    only: g ? "GOOD" : "BAD",
+  };
+}
+
+function ladderCard(r: CompareResult, l: CompareLadder): string {
+  const drawn = compareLadderSvg(r, l);
+  if (!drawn) return "";
+  const { svg, title } = drawn;
+  const missing = drawn.only
+    ? `<p class="hint">Only ${drawn.only} has this connection, so only its ladder is drawn.</p>`
+    : "";
   const d = r.differences[l.difference];
   return `<section class="card" id="ladders">
 <h2>${e(title)}</h2>

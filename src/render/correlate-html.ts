@@ -228,6 +228,15 @@ function correlateLabel(ttl: Map<number, number>): (p: PacketView) => string {
   };
 }
 
+/**
+ * The side-by-side ladder of `r.findings[findingIndex]` as a standalone SVG (the web app shows it as
+ * an image), or null when that finding has none.
+ */
+export function correlateFindingLadderSvg(r: CorrelationReport, findingIndex: number): string | null {
+  const ladder = r.details.find((d) => d.finding === findingIndex);
+  return ladder ? ladderSvg(r, ladder, `ladder-${findingIndex + 1}`) : null;
+}
+
 function ladderSvg(r: CorrelationReport, l: CorrelateLadder, id: string): string {
   const column = (side: "a" | "b"): LadderSpec => {
     const ttl = new Map<number, number>();

@@ -34,8 +34,8 @@ import type { ConnectionRow } from "../model/report.js";
 import { tcpInfo } from "../render/packet-line.js";
 import { formatProblem } from "../render/problems.js";
 import { renderReportHtml } from "../render/report-html.js";
-import { renderCompareHtml } from "../render/compare-html.js";
-import { renderCorrelateHtml } from "../render/correlate-html.js";
+import { compareLadderSvg, renderCompareHtml } from "../render/compare-html.js";
+import { correlateFindingLadderSvg, renderCorrelateHtml } from "../render/correlate-html.js";
 import { colorOf, PACKETS_TABLE, CONNECTIONS_TABLE } from "./schema.js";
 
 export type JobRequest =
@@ -91,6 +91,12 @@ function progressReporter(): (phase: string, fraction: number) => void {
 }
 
 /** Writes a file whole or not at all (a reader never sees half of it). */
+/** A two-capture ladder as a file the server hands out as an image (GET …/ladder.svg?n=N). */
+function writeLadder(dir: string, n: number, svg: string): void {
+  mkdirSync(join(dir, "ladders"), { recursive: true });
+  writeAtomic(join(dir, "ladders", `${n}.svg`), svg);
+}
+
 function writeAtomic(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
@@ -314,6 +320,9 @@ async function runComparison(job: Extract<JobRequest, { kind: "compare" | "corre
       join(job.dir, "report.html"),
       renderCompareHtml(result, { ladder: named.ladder, good: named.good, bad: named.bad }),
     );
+    // The app shows the GOOD | BAD ladder of the top difference as an image: ladders/0.svg.
+    const drawn = named.ladder ? compareLadderSvg(result, named.ladder) : null;
+    if (drawn) writeLadder(job.dir, 0, drawn.svg);
     const n = result.differences.length;
     return {
       type: "done",
@@ -332,6 +341,11 @@ async function runComparison(job: Extract<JobRequest, { kind: "compare" | "corre
   const report = renamed(out.report, job.inputs, job.names);
   writeAtomic(join(job.dir, "report.json"), JSON.stringify(report));
   writeAtomic(join(job.dir, "report.html"), renderCorrelateHtml(report));
+  // One image per finding that has a side-by-side ladder: ladders/<finding index>.svg.
+  report.findings.forEach((_, i) => {
+    const svg = correlateFindingLadderSvg(report, i);
+    if (svg) writeLadder(job.dir, i, svg);
+  });
   return {
     type: "done",
     verdict: report.verdict,

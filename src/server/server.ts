@@ -374,6 +374,18 @@ export class Server {
       return reply.type("application/json; charset=utf-8").send(createReadStream(file));
     });
 
+    // Two-capture ladders, drawn by the job: compare's GOOD | BAD (n=0), correlate's per finding (n = its index).
+    app.get("/api/analyses/:id/ladder.svg", async (req, reply) => {
+      const e = this.entry(req);
+      if (e.kind === "capture") throw new HttpError(404, "a single capture has a ladder per stream: …/streams/N/ladder.svg");
+      if (e.status !== "done") throw new HttpError(409, "the analysis is not finished yet");
+      const n = intParam((req.query as Query).n, "n", 0, 0, 100_000);
+      const file = join(this.dir(e.id), "ladders", `${n}.svg`);
+      if (!existsSync(file)) throw new HttpError(404, "there is no ladder for that");
+      reply.header("content-security-policy", DOC_CSP);
+      return reply.type("image/svg+xml; charset=utf-8").send(createReadStream(file));
+    });
+
     app.get("/api/analyses/:id/connections", async (req) => {
       const e = this.doneCapture(req);
       const q = req.query as Query;

@@ -60,6 +60,8 @@ export interface CorrelateData {
   box?: { addresses: string[]; nat: boolean } | null;
   mapping: CorrelateMapping[];
   findings: Finding[];
+  /** The findings (by index) that have a side-by-side ladder. */
+  details?: { finding: number }[];
 }
 
 export type Analysis =

@@ -2,7 +2,9 @@
  * Worked vs failed: the differences between the two captures, the most telling first, each with its
  * evidence in both files (links open each capture's own connection view at those frames).
  */
+import { Fragment } from "preact";
 import type { Analysis, Difference } from "../api.js";
+import { PairLadder } from "../components/pair-ladder.js";
 import { EvidenceFrames } from "../components/finding-card.js";
 import { Link } from "../router.js";
 import { DIFFERENCE_TITLES, plural } from "../words.js";
@@ -45,14 +47,17 @@ export function CompareView({ analysis }: { analysis: CompareAnalysis }) {
         </p>
       </section>
       {diffs.map((d, i) => (
-        <DifferenceCard
-          key={`${d.kind}-${i}`}
-          d={d}
-          rank={i + 1}
-          count={diffs.length}
-          goodId={goodId}
-          badId={badId}
-        />
+        <Fragment key={`${d.kind}-${i}`}>
+          <DifferenceCard d={d} rank={i + 1} count={diffs.length} goodId={goodId} badId={badId} />
+          {i === 0 && (d.goodStream !== null || d.badStream !== null) && (
+            <PairLadder
+              analysisId={analysis.id}
+              n={0}
+              title="The connection of #1 in GOOD and in BAD"
+              hint="Left the capture where it worked, right the one where it failed; time runs downwards, each arrow is a packet, highlighted arrows are the evidence."
+            />
+          )}
+        </Fragment>
       ))}
       {diffs.length > 0 && (
         <p class="hint center">

@@ -3,7 +3,9 @@
  * its evidence in both captures, the estimated clock offset between them, and which connection in one
  * capture is which in the other.
  */
+import { Fragment } from "preact";
 import type { Analysis, Finding } from "../api.js";
+import { PairLadder } from "../components/pair-ladder.js";
 import { type EvidenceGroup, FindingCard } from "../components/finding-card.js";
 import { Link, streamHref } from "../router.js";
 import { fileFrames, formatDuration, plural, rankFindings, verdictWords } from "../words.js";
@@ -18,8 +20,11 @@ export function CorrelateView({ analysis }: { analysis: CorrelateAnalysis }) {
   const names = useInputNames([outsideId, insideId]);
   const rename = renamer([outsideId, insideId], names);
   const fileName = (i: number) => names[i] ?? files[i]?.file ?? "?";
-  const findings = rankFindings(analysis.findings ?? []).map((f) => ({
+  const reported: Finding[] = analysis.findings ?? [];
+  const findings = rankFindings(reported).map((f) => ({
     ...f,
+    /** Its index in the report: the job names each finding's ladder after it. */
+    reportIndex: reported.indexOf(f),
     summary: rename(f.summary),
     explanation: rename(f.explanation),
     next: rename(f.next),
@@ -71,14 +76,23 @@ export function CorrelateView({ analysis }: { analysis: CorrelateAnalysis }) {
         </p>
       </section>
       {findings.map((f, i) => (
-        <FindingCard
-          key={`${f.id}-${i}`}
-          finding={f}
-          index={i}
-          count={findings.length}
-          analysisId={outsideId ?? analysis.id}
-          groups={groupsOf(f)}
-        />
+        <Fragment key={`${f.id}-${i}`}>
+          <FindingCard
+            finding={f}
+            index={i}
+            count={findings.length}
+            analysisId={outsideId ?? analysis.id}
+            groups={groupsOf(f)}
+          />
+          {(analysis.details ?? []).some((d) => d.finding === f.reportIndex) && (
+            <PairLadder
+              analysisId={analysis.id}
+              n={f.reportIndex}
+            title="The connection at both capture points"
+              hint="OUTSIDE on the left, INSIDE on the right, one row per packet in time order (INSIDE's times moved onto OUTSIDE's clock). A dashed, crossed-out arrow is a packet the other capture has and this one does not."
+            />
+          )}
+        </Fragment>
       ))}
       {mapping.length > 0 && (
         <section class="card">
