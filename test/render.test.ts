@@ -359,3 +359,47 @@ test("sample reports for a look in a browser (test-output/)", () => {
     writeFileSync(join(dir, `report-${name}.txt`), renderReportText(r, { color: false }));
   }
 });
+
+test("the connections tables give one row per Wireshark stream, adding up its connections", () => {
+  const base = printerSynAckReport();
+  const conn = (uid: number, stream: number, client: string, packets: number, close: string, findings: string[]) => ({
+    stream,
+    uid,
+    client,
+    server: "198.18.1.20:9100",
+    state: "RSTO",
+    history: "ShR",
+    startTs: 100 + uid,
+    durationSec: 0.5,
+    packets,
+    bytesClientToServer: 10 * packets,
+    bytesServerToClient: 0,
+    retransmissions: 1,
+    zeroWindowSec: 0,
+    close,
+    findings,
+  });
+  const r: DiagnosisReport = {
+    ...base,
+    connections: [
+      conn(1, 0, "198.18.1.10:1000", 3, "RST by orig", ["handshake.synack-bad-ack"]),
+      conn(2, 0, "198.18.1.10:1000", 4, "RST by orig", []),
+      conn(3, 0, "198.18.1.10:1000", 5, "FIN both", ["conn.reset"]),
+      conn(4, 1, "198.18.1.10:2000", 7, "FIN both", []),
+    ],
+  };
+  const md = renderReportMarkdown(r);
+  const rows = md.split("\n").filter((l) => /^\| [0-9]/.test(l));
+  assert.equal(rows.length, 2, md);
+  // Stream 0: 3 + 4 + 5 packets, 2.5 s from the first start to the last end, the last close, every finding.
+  assert.match(rows[0]!, /^\| 0 \| 198\\\.18\.1\.10:1000 .*\| 2\.50 s \| 12 \| 120 B \|/);
+  assert.match(rows[0]!, /FIN both \(the last of 3 on these ports\)/);
+  assert.match(rows[0]!, /`handshake\.synack-bad-ack`, `conn\.reset`/);
+  assert.match(rows[1]!, /^\| 1 \| .*\| 7 \| 70 B \|/);
+  assert.match(md, /One row per Wireshark stream/);
+  const text = renderReportText(r, { color: false, width: 140 });
+  assert.match(text, /One row per Wireshark stream/);
+  assert.match(renderReportHtml(r), /One row per Wireshark stream/);
+  // A report whose connections are one each has no such note.
+  assert.doesNotMatch(renderReportMarkdown(base), /One row per Wireshark stream/);
+});

@@ -233,13 +233,52 @@ export function severityCounts(findings: readonly Finding[]): string {
 export function tableConnections(
   r: DiagnosisReport,
   max: number,
-): { rows: DiagnosisReport["connections"]; omitted: number } {
-  const sorted = [...r.connections].sort(
+): { rows: DiagnosisReport["connections"]; omitted: number; merged: boolean } {
+  const merged = streamRows(r.connections);
+  const sorted = [...merged].sort(
     (x, y) =>
       (y.findings.length > 0 ? 1 : 0) - (x.findings.length > 0 ? 1 : 0) ||
       y.packets - x.packets ||
       x.uid - y.uid,
   );
   const rows = sorted.slice(0, max).sort((x, y) => x.startTs - y.startTs || x.uid - y.uid);
-  return { rows, omitted: Math.max(0, sorted.length - max) };
+  return { rows, omitted: Math.max(0, sorted.length - max), merged: merged.length < r.connections.length };
+}
+
+/** The note under a connections table whose rows merge several connections. */
+export const MERGED_ROWS_NOTE =
+  "One row per Wireshark stream: connections that reuse the same addresses and ports are added up in one row.";
+
+type ConnRow = DiagnosisReport["connections"][number];
+
+/**
+ * One table row per Wireshark stream: Zeek's model (ours) starts a new connection for each retry of
+ * the same addresses and ports (a client retrying after each reset, packets after a close), which
+ * would list one stream many times over. Counts add up; the close says how many attempts there were.
+ */
+function streamRows(conns: readonly ConnRow[]): ConnRow[] {
+  const out: ConnRow[] = [];
+  const open = new Map<number, { row: ConnRow; n: number; end: number; last: ConnRow }>();
+  for (const c of [...conns].sort((x, y) => x.uid - y.uid)) {
+    const g = c.stream === null ? undefined : open.get(c.stream);
+    if (g === undefined || g.row.client !== c.client || g.row.server !== c.server) {
+      const row = { ...c, findings: [...c.findings] };
+      out.push(row);
+      if (c.stream !== null) open.set(c.stream, { row, n: 1, end: c.startTs + c.durationSec, last: c });
+      continue;
+    }
+    const row = g.row;
+    g.n++;
+    g.last = c;
+    g.end = Math.max(g.end, c.startTs + c.durationSec);
+    row.durationSec = g.end - row.startTs;
+    row.packets += c.packets;
+    row.bytesClientToServer += c.bytesClientToServer;
+    row.bytesServerToClient += c.bytesServerToClient;
+    row.retransmissions += c.retransmissions;
+    row.zeroWindowSec += c.zeroWindowSec;
+    for (const f of c.findings) if (!row.findings.includes(f)) row.findings.push(f);
+    row.close = `${c.close} (the last of ${g.n} on these ports)`;
+  }
+  return out;
 }

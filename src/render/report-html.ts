@@ -22,6 +22,7 @@ import {
   plural,
   problemFindings,
   severityCounts,
+  MERGED_ROWS_NOTE,
   tableConnections,
   verdictWords,
 } from "./report-common.js";
@@ -210,7 +211,7 @@ export function healthyCard(r: Pick<DiagnosisReport, "findings">): string {
 }
 
 function connectionsCard(r: DiagnosisReport, findings: Finding[], max: number): string {
-  const { rows, omitted } = tableConnections(r, max);
+  const { rows, omitted, merged } = tableConnections(r, max);
   const head = `<h2>Connections (${r.connections.length})</h2>`;
   if (rows.length === 0)
     return `<section class="card">${head}<p>No TCP connections in this capture.</p></section>`;
@@ -241,7 +242,7 @@ function connectionsCard(r: DiagnosisReport, findings: Finding[], max: number): 
       : "";
   const th =
     '<tr><th class="num">#</th><th>client → server</th><th class="num">duration</th><th class="num">packets</th><th class="num">bytes sent / received</th><th class="num">retrans.</th><th class="num">zero window</th><th>close</th><th>findings</th></tr>';
-  return `<section class="card">${head}<p class="hint">Bytes sent = client to server, received = server to client. Rows with findings are tinted.</p><div class="table-wrap"><table><thead>${th}</thead><tbody>${tr}</tbody></table></div>${more}</section>`;
+  return `<section class="card">${head}<p class="hint">Bytes sent = client to server, received = server to client. Rows with findings are tinted.${merged ? ` ${e(MERGED_ROWS_NOTE)}` : ""}</p><div class="table-wrap"><table><thead>${th}</thead><tbody>${tr}</tbody></table></div>${more}</section>`;
 }
 
 export function checkedCard(r: Pick<DiagnosisReport, "checked">): string {

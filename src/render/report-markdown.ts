@@ -20,6 +20,7 @@ import {
   plural,
   problemFindings,
   severityCounts,
+  MERGED_ROWS_NOTE,
   tableConnections,
   verdictWords,
 } from "./report-common.js";
@@ -159,7 +160,7 @@ function findingBlock(r: DiagnosisReport, f: Finding, i: number): string[] {
 }
 
 function connectionsTable(r: DiagnosisReport, max: number): string[] {
-  const { rows, omitted } = tableConnections(r, max);
+  const { rows, omitted, merged } = tableConnections(r, max);
   const out = [`## Connections (${r.connections.length})`, ""];
   if (rows.length === 0) return [...out, "No TCP connections in this capture.", ""];
   out.push(
@@ -184,5 +185,6 @@ function connectionsTable(r: DiagnosisReport, max: number): string[] {
   }
   if (omitted > 0) out.push("", `… and ${plural(omitted, "more connection")} without findings.`);
   out.push("", "*sent* = bytes from client to server; *received* = server to client.", "");
+  if (merged) out.push(MERGED_ROWS_NOTE, "");
   return out;
 }

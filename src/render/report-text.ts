@@ -22,6 +22,7 @@ import {
   plural,
   problemFindings,
   severityCounts,
+  MERGED_ROWS_NOTE,
   tableConnections,
   verdictWords,
   wrapText,
@@ -181,7 +182,7 @@ function hanging(prefix: string, text: string, width: number, hang: number): str
 }
 
 function connectionLines(r: DiagnosisReport, c: Colors, width: number, max: number): string[] {
-  const { rows, omitted } = tableConnections(r, max);
+  const { rows, omitted, merged } = tableConnections(r, max);
   const lines = [c.bold(`Connections (${r.connections.length})`)];
   if (rows.length === 0) return [...lines, "  No TCP connections in this capture."];
   const head = ["#", "client", "server", "duration", "pkts", "bytes →/←", "retrans", "zero win", "close"];
@@ -218,6 +219,7 @@ function connectionLines(r: DiagnosisReport, c: Colors, width: number, max: numb
   if (omitted > 0)
     lines.push(c.dim(`  … and ${plural(omitted, "more connection")} without findings (see --json).`));
   lines.push(c.dim("  bytes →/← = payload sent client → server / server → client."));
+  if (merged) lines.push(...wrapText(MERGED_ROWS_NOTE, Math.max(20, width - 2)).map((l) => c.dim(`  ${l}`)));
   return lines;
 }
 
