@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { haveChromium, launch, outputPath } from "./support/browser.js";
+import { haveChromium, launch, openReport, outputPath } from "./support/browser.js";
 import { runCli } from "./support/cli.js";
 import { SCENARIOS } from "./support/corpus.js";
 
@@ -64,23 +64,6 @@ test("correlate: terminal and Markdown show the connection at both capture point
   assert.match(md.stdout, /```text\n\s*A: outside\.pcapng\s+│ B: inside\.pcapng/);
   assert.match(md.stdout, /#36 [\d.]+ → \[ACK\][^│]*│ — blocked-after-idle/);
 });
-
-/** Opens a report; fails on any script error or dialog. Returns the page and its visible text. */
-async function openReport(
-  browser: Awaited<ReturnType<typeof launch>>,
-  file: string,
-): Promise<{ page: Page; text: string; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("dialog", (d) => {
-    errors.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.goto(`file://${file}`);
-  const text = (await page.locator("body").textContent()) ?? "";
-  return { page, text, errors };
-}
 
 /** The page is inert: no script element, no event-handler attribute, a CSP that forbids scripts. */
 async function assertNoScript(page: Page, html: string, what: string): Promise<void> {

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnoseFile } from "../src/api/index.js";
 import { renderReportHtml } from "../src/render/report-html.js";
-import { haveChromium, launch, outputPath } from "./support/browser.js";
+import { haveChromium, launch, openReport, outputPath } from "./support/browser.js";
 import { SCENARIOS } from "./support/corpus.js";
 
 const CASES = ["synack-bad-ack", "zero-window", "receiver-silent"];
@@ -25,15 +25,7 @@ test("HTML reports render their ladder and time-sequence graph in Chromium", asy
       const { report } = await diagnoseFile(join(SCENARIOS, name, "capture.pcapng"));
       const file = outputPath(`report-${name}.html`);
       writeFileSync(file, renderReportHtml(report));
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      page.on("dialog", (d) => {
-        errors.push(`dialog: ${d.message()}`);
-        void d.dismiss();
-      });
-      await page.goto(`file://${file}`);
-      const text = await page.locator("body").textContent() ?? "";
+      const { page, text, errors } = await openReport(browser, file);
       assert.match(text, /PROBLEM|Problem|problem/, `${name}: verdict shown`);
       for (const sel of ["svg.ladder", "svg.tseq"]) {
         const el = page.locator(sel).first();

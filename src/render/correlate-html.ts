@@ -18,7 +18,6 @@ import { e, renderHtmlPage } from "./html-page.js";
 import { type LadderSpec, renderLadderPairSvg, type SvgLadderRow } from "./ladder-svg.js";
 import { KIND_COLOR, MUTED } from "./palette.js";
 import {
-  FINDING_TITLES,
   formatDuration,
   formatEpoch,
   plural,
@@ -26,13 +25,12 @@ import {
   verdictWords,
 } from "./report-common.js";
 import {
-  cardHeader,
   captureProblemRows,
   captureRows,
   checkedCard,
   dlRows,
-  explainBlock,
   factsDetails,
+  findingCardHead,
   findingOverview,
   healthyCard,
   verdictSection,
@@ -184,13 +182,7 @@ function findingCard(r: CorrelationReport, f: Finding, i: number, n: number): st
     ]);
   else if (f.stream !== null) facts.push(["Connection", e(`stream ${f.stream} of ${r.files[0].file}`)]);
   facts.push(...framesPerFile(f), ["Confidence", e(f.confidence)]);
-  const parts = [
-    `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
-    cardHeader(f.severity.toUpperCase(), FINDING_TITLES[f.id] ?? f.id, f.id, i, n),
-    dlRows(facts, "facts"),
-    `<p class="summary">${e(f.summary)}</p>`,
-    explainBlock(f.explanation, f.next),
-  ];
+  const parts = findingCardHead(f, i, n, facts);
   if (ladder) {
     parts.push(
       `<h3>The connection at both capture points</h3><p class="hint">A on the left, B on the right, one row per packet in time order (B's times moved onto A's clock). Highlighted rows are the evidence; a dashed, crossed-out arrow is a packet the other capture has and this one does not. Hover a row for its absolute time.</p>`,

@@ -152,13 +152,7 @@ function findingCard(
       "In Wireshark",
       `<code>${e(filter)}</code> <span class="hint">paste into the display filter bar</span>`,
     ]);
-  const parts = [
-    `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
-    cardHeader(f.severity.toUpperCase(), FINDING_TITLES[f.id] ?? f.id, f.id, i, n),
-    dlRows(facts, "facts"),
-    `<p class="summary">${e(f.summary)}</p>`,
-    explainBlock(f.explanation, f.next),
-  ];
+  const parts = findingCardHead(f, i, n, facts);
   if (!detail) {
     parts.push(
       `<p class="hint">The report holds no packets for this finding's connection, so there is no diagram.</p>`,
@@ -296,4 +290,18 @@ function captureCard(r: DiagnosisReport): string {
     text = `<h3>What the text cannot tell</h3><ul class="caveats">${t.caveats.map((c) => `<li>${e(c)}</li>`).join("")}</ul>`;
   }
   return `<section class="card capture" id="capture"><h2>Capture</h2>${dlRows(rows)}${text}</section>`;
+}
+
+/**
+ * The opening of a finding's card, shared by the diagnose and correlate reports: the section, its
+ * header, the facts, the summary and the explanation with the next step. The caller closes it.
+ */
+export function findingCardHead(f: Finding, i: number, n: number, facts: [string, string][]): string[] {
+  return [
+    `<section class="card finding tone-${f.severity}" id="finding-${i + 1}">`,
+    cardHeader(f.severity.toUpperCase(), FINDING_TITLES[f.id] ?? f.id, f.id, i, n),
+    dlRows(facts, "facts"),
+    `<p class="summary">${e(f.summary)}</p>`,
+    explainBlock(f.explanation, f.next),
+  ];
 }

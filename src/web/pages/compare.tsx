@@ -69,7 +69,8 @@ export function CompareView({ analysis }: { analysis: CompareAnalysis }) {
   );
 }
 
-function CaptureLink({ id, name }: { id: string | null; name: string | undefined }) {
+/** A link to one uploaded capture's own analysis (plain text when it is gone). */
+export function CaptureLink({ id, name }: { id: string | null; name: string | undefined }) {
   if (!id) return <span class="mono">{name ?? "?"}</span>;
   return (
     <Link href={`/a/${encodeURIComponent(id)}`} class="mono">

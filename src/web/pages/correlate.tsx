@@ -11,6 +11,7 @@ import { Link, streamHref } from "../router.js";
 import { fileFrames, formatDuration, plural, rankFindings, verdictWords } from "../words.js";
 import { renamer, useInputNames } from "../input-names.js";
 import { Downloads } from "./analysis.js";
+import { CaptureLink } from "./compare.js";
 
 type CorrelateAnalysis = Extract<Analysis, { kind: "correlate" }>;
 
@@ -66,8 +67,8 @@ export function CorrelateView({ analysis }: { analysis: CorrelateAnalysis }) {
         </span>
         <h1>{rename(analysis.headline ?? "")}</h1>
         <p class="meta">
-          OUTSIDE: <FileLink id={outsideId} name={fileName(0)} /> · INSIDE:{" "}
-          <FileLink id={insideId} name={fileName(1)} /> · {plural(mapping.length, "connection")} matched
+          OUTSIDE: <CaptureLink id={outsideId} name={fileName(0)} /> · INSIDE:{" "}
+          <CaptureLink id={insideId} name={fileName(1)} /> · {plural(mapping.length, "connection")} matched
           across the two
         </p>
         <ClockOffset analysis={analysis} />
@@ -144,16 +145,6 @@ export function CorrelateView({ analysis }: { analysis: CorrelateAnalysis }) {
         </section>
       )}
     </>
-  );
-}
-
-function FileLink({ id, name }: { id: string | null; name: string | undefined }) {
-  return id ? (
-    <Link href={`/a/${encodeURIComponent(id)}`} class="mono">
-      {name ?? id}
-    </Link>
-  ) : (
-    <span class="mono">{name ?? "?"}</span>
   );
 }
 
