@@ -1,17 +1,20 @@
 /**
- * The analysis pass on worker threads (src/pipeline/parallel.ts) gives the same result as on one
- * thread, byte for byte: the connections (uids, Wireshark streams, previous-connection links, events),
- * the tracker's counters and everything else analyzeCapture returns. Captures with port reuse, many
+ * The analysis pass on worker threads — the two-thread pipeline (src/pipeline/pipelined.ts) and flow
+ * sharding (src/pipeline/parallel.ts) — gives the same result as on one thread, byte for byte: the
+ * connections (uids, Wireshark streams, previous-connection links, events), the tracker's counters and
+ * everything else analyzeCapture returns. Captures with port reuse, many
  * connections, ICMP-quoted headers, IPv6, VLANs and loss; a synthetic bench-like capture made with the
  * benchmark generator; and small global caps, where the worker path must hand over to one thread.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AnalyzeOptions, connections, connectionsJson } from "../src/api/index.js";
+import { gzipSync } from "node:zlib";
+import { type AnalyzeOptions, type AnalyzeResult, connections, connectionsJson } from "../src/api/index.js";
+import { analyzePipelined } from "../src/pipeline/pipelined.js";
 import { flowBucketV1, flowHashV1 } from "../src/util/flow-hash.js";
 import { CORPUS_REAL, SCENARIOS, SHARED } from "./support/corpus.js";
 
@@ -61,7 +64,22 @@ test("a bench-like capture (generator, mixed profile) comes out the same with 1 
     });
     const one = await run(file, { workers: 1 });
     assert.ok(one.length > 100_000);
-    same(await run(file, { workers: 2 }), one, "2 workers");
+    same(await run(file, { workers: 2 }), one, "2 workers (pipeline)");
+    same(await run(file, { workers: 3 }), one, "3 workers (shards)");
+    // A ring much smaller than the capture: the analysis thread waits for room again and again.
+    const asText = (r: { result: AnalyzeResult; texts: string[] }): string =>
+      JSON.stringify({ ...r.result, skipped: [...r.result.skipped], texts: r.texts });
+    const oneJson = await connectionsJson(file, { workers: 1 });
+    assert.ok(oneJson.result.summary.frames > 4 * 2048);
+    same(
+      asText(await analyzePipelined(file, {}, null, true, 2048)),
+      asText({ result: oneJson.result, texts: oneJson.connections }),
+      "small ring",
+    );
+    // Compressed input is pipelined too (it is read once).
+    const gz = join(dir, "bench-like.pcap.gz");
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    same(await run(gz, { workers: 2 }), await run(gz, { workers: 1 }), "gzip, pipeline");
     // the same from memory, and with checksums verified (records then carry the segments)
     const bytes = readFileSync(file);
     same(
@@ -84,22 +102,25 @@ test("connections as JSON text (made in the workers) are JSON.stringify of the r
   for (const file of CAPTURES.slice(0, 4)) {
     const { connections: list } = await connections(file, { workers: 1 });
     const expected = list.map((r) => JSON.stringify(r));
-    for (const workers of [1, 2]) {
+    for (const workers of [1, 2, 3]) {
       const { connections: texts } = await connectionsJson(file, { workers });
       same(texts.join("\n"), expected.join("\n"), `${file}, ${workers} workers`);
     }
   }
 });
 
-test("when a global cap comes into play the worker path gives the one-thread result", async () => {
+test("when a global cap comes into play the pipeline and the shards give the one-thread result", async () => {
   const file = join(SCENARIOS, "lpd-port-exhaustion", "capture.pcapng");
   const caps: AnalyzeOptions[] = [
     { connections: { maxOpenConnections: 2 } },
     { connections: { maxRememberedTuples: 3 } },
     { maxConversations: 5 },
   ];
-  for (const o of caps)
-    same(await run(file, { ...o, workers: 2 }), await run(file, { ...o, workers: 1 }), JSON.stringify(o));
+  for (const o of caps) {
+    const one = await run(file, { ...o, workers: 1 });
+    same(await run(file, { ...o, workers: 2 }), one, `${JSON.stringify(o)}, pipeline`);
+    same(await run(file, { ...o, workers: 3 }), one, `${JSON.stringify(o)}, 3 shards`);
+  }
 });
 
 test("flowBucketV1 is symmetric and frozen", () => {

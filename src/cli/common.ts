@@ -103,4 +103,4 @@ export function parseWorkers(v: string | undefined): number | "auto" {
 
 /** Help text of --workers. */
 export const WORKERS_HELP =
-  "analysis threads: 1 = one thread, N = N worker threads sharded by flow, auto = 1 below 64 MiB, else one per CPU (default auto); the result is the same";
+  "analysis threads: 1 = one thread, 2 = analysis and connection model pipelined on two threads, N > 2 = N worker threads sharded by flow, auto = 1 below 64 MiB, else one per CPU (default auto); the result is the same";

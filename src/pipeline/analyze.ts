@@ -15,16 +15,19 @@ import type { AnalysisOptions } from "../tcp/index.js";
 import type { SuspiciousPacket } from "../tcp/ttl-watch.js";
 import { analyzeSharded, autoWorkers, fileHead } from "./parallel.js";
 import { runPass } from "./pass.js";
+import { analyzePipelined, pipelineFits } from "./pipelined.js";
 
 export interface AnalyzeOptions extends ReadOptions {
   analysis?: Partial<AnalysisOptions>;
   connections?: Partial<ConnectionOptions>;
   /**
-   * Analysis threads: 1 = this thread only; N > 1 = N worker threads, each reading the capture and
-   * analysing the flows that hash to it (parallel.ts); "auto" (default) = 1 below 64 MiB of input or
-   * for compressed input, else os.availableParallelism() (at most 8). Standard input and streams use
-   * one thread. The result is the same for any number. (With workers, onProgress comes from the first
-   * worker's reading and afterChunk is not called.)
+   * Analysis threads: 1 = this thread only; 2 = a pipeline: this thread reads and runs the Wireshark
+   * analysis, a worker runs the connection model (pipelined.ts; any input, also standard input);
+   * N > 2 = N worker threads, each reading the capture and analysing the flows that hash to it
+   * (parallel.ts; files and bytes only — standard input gets the pipeline). "auto" (default) = 1
+   * below 64 MiB of input, else os.availableParallelism() (at most 8; 2 for compressed input). The
+   * result is the same for any number. (With N > 2 workers, onProgress comes from the first worker's
+   * reading and afterChunk is not called. Verifying checksums uses flow sharding for 2 as well.)
    */
   workers?: number | "auto";
   /**
@@ -56,12 +59,12 @@ export interface AnalyzeResult {
 
 /** The number of analysis threads `options.workers` asks for on this input. */
 export function workersFor(input: CaptureInput, workers: number | "auto" | undefined): number {
-  const rereadable = input instanceof Uint8Array || (typeof input === "string" && input !== "-");
-  if (!rereadable) return 1;
   if (typeof workers === "number") {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError("workers must be an integer >= 1");
-    return workers;
+    // Input read once (standard input, a stream) can only be pipelined, on two threads.
+    return rereadable(input) ? workers : Math.min(workers, 2);
   }
+  if (!rereadable(input)) return 1;
   if (input instanceof Uint8Array) return autoWorkers(input.length, input.subarray(0, 4));
   try {
     const st = statSync(input as string);
@@ -71,13 +74,20 @@ export function workersFor(input: CaptureInput, workers: number | "auto" | undef
   }
 }
 
+/** Input that every shard worker can read again: a file path or bytes in memory. */
+function rereadable(input: CaptureInput): boolean {
+  return input instanceof Uint8Array || (typeof input === "string" && input !== "-");
+}
+
 export async function analyzeCapture(
   input: CaptureInput,
   onConnection: (c: ConnectionRecord) => void,
   options: AnalyzeOptions = {},
 ): Promise<AnalyzeResult> {
   const workers = workersFor(input, options.workers);
-  if (workers > 1) {
+  if (workers === 2 && pipelineFits(options))
+    return (await analyzePipelined(input, options, onConnection)).result;
+  if (workers > 1 && rereadable(input)) {
     const sharded = await analyzeSharded(input, options, workers);
     if (sharded !== null) {
       for (const rec of sharded.records) onConnection(rec);
@@ -108,7 +118,8 @@ export async function analyzeCaptureJson(
   options: AnalyzeOptions = {},
 ): Promise<{ result: AnalyzeResult; texts: string[] }> {
   const workers = workersFor(input, options.workers);
-  if (workers > 1) {
+  if (workers === 2 && pipelineFits(options)) return analyzePipelined(input, options, null, true);
+  if (workers > 1 && rereadable(input)) {
     const sharded = await analyzeSharded(input, options, workers, true);
     if (sharded !== null) return { result: sharded.result, texts: sharded.texts };
   }

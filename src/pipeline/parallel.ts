@@ -41,7 +41,8 @@ export const AUTO_MAX_WORKERS = 8;
 
 /**
  * The number of threads "auto" picks for an input of `bytes` starting with `head` (−1 unknown: one
- * thread). Compressed input stays on one thread: every worker would decompress all of it.
+ * thread). Compressed input gets at most two (the pipeline, pipelined.ts): every shard worker would
+ * decompress all of it.
  */
 export function autoWorkers(bytes: number, head?: Uint8Array): number {
   if (!(bytes >= AUTO_MIN_BYTES)) return 1;
@@ -49,7 +50,7 @@ export function autoWorkers(bytes: number, head?: Uint8Array): number {
     const gzip = head[0] === 0x1f && head[1] === 0x8b;
     const zstd =
       head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd;
-    if (gzip || zstd) return 1;
+    if (gzip || zstd) return Math.max(1, Math.min(2, availableParallelism()));
   }
   return Math.max(1, Math.min(AUTO_MAX_WORKERS, availableParallelism()));
 }
@@ -67,21 +68,21 @@ export function fileHead(path: string, n = 4): Uint8Array {
 }
 
 /**
- * Starts a shard worker: the compiled .js next to this file, or — when this module runs from its
- * TypeScript source (tests, TCPSLEUTH_FROM_SOURCE) — the .ts source through tsx, registered in the
- * worker before the module loads.
+ * Starts a worker running `module` (a file of this directory, named without extension): the compiled
+ * .js next to this file, or — when this module runs from its TypeScript source (tests,
+ * TCPSLEUTH_FROM_SOURCE) — the .ts source through tsx, registered in the worker before the module loads.
  */
-function startWorker(config: ShardConfig): Worker {
+export function startWorker(module: string, data: unknown): Worker {
   const here = import.meta.url;
   if (!here.endsWith(".ts"))
-    return new Worker(new URL("./shard-worker.js", here), { workerData: config, execArgv: [] });
-  const src = new URL("./shard-worker.ts", here).href;
+    return new Worker(new URL(`./${module}.js`, here), { workerData: data, execArgv: [] });
+  const src = new URL(`./${module}.ts`, here).href;
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(src)}); });`;
-  return new Worker(boot, { eval: true, workerData: config, execArgv: [] });
+  return new Worker(boot, { eval: true, workerData: data, execArgv: [] });
 }
 
 /** What a worker can be given of the options (no functions). */
-function passOptions(o: AnalyzeOptions): PassOptions {
+export function passOptions(o: AnalyzeOptions): PassOptions {
   return {
     analysis: o.analysis,
     connections: o.connections,
@@ -139,7 +140,7 @@ export async function analyzeSharded(
           progress: shard === 0 && options.onProgress !== undefined,
           json,
         };
-        const w = startWorker(config);
+        const w = startWorker("shard-worker", config);
         threads.push(w);
         w.on("message", (m: { type: string } & Record<string, unknown>) => {
           if (m.type === "records") {

@@ -29,6 +29,7 @@ import {
 } from "../tcp/connection/index.js";
 import { type SuspiciousPacket, TtlWatch } from "../tcp/ttl-watch.js";
 import { flowBucketV1 } from "../util/flow-hash.js";
+import type { FeedWriter } from "./tracker-feed.js";
 
 /** TtlWatch's default number of RSTs kept. */
 export const MAX_RESETS = 10_000;
@@ -90,7 +91,8 @@ const RST = 0x004;
 
 /**
  * Runs the pass over `input`, for shard `shard` of `shards` (0 of 1: everything). Finished
- * connections go to `onConnection` as they end.
+ * connections go to `onConnection` as they end — or, with `feed`, the packets go to the connection
+ * tracker on another thread (pipelined.ts) and `onConnection` is not called.
  */
 export async function runPass(
   input: CaptureInput,
@@ -98,6 +100,7 @@ export async function runPass(
   shard: number,
   shards: number,
   onConnection: (c: ConnectionRecord) => void,
+  feed?: FeedWriter,
 ): Promise<PassResult> {
   const sharded = shards > 1;
   const watchTtl = options.ttlWatch !== false;
@@ -108,6 +111,9 @@ export async function runPass(
   });
   const tracker = new ConnectionTracker(options.connections ?? {});
   tracker.onConnection = onConnection;
+  // The packets for the connection model: this thread's tracker, or the feed to the tracker's thread
+  // (pipelined.ts; the tracker here then sees nothing and its counters are not the result's).
+  const sink: ConnectionTracker | FeedWriter = feed ?? tracker;
   const pkt = new DecodedPacket();
   const light = new LightKey();
   const skipped = new Map<string, number>();
@@ -177,7 +183,7 @@ export async function runPass(
       tcpFrames++;
       // Everything the analysis found (also what tshark would not print on this frame).
       const stream = analyzer.lastStream;
-      tracker.observe(
+      sink.observe(
         f,
         pkt,
         stream,

@@ -1,0 +1,95 @@
+/**
+ * The analysis pass on two threads as a pipeline: this thread reads, decodes and runs the Wireshark
+ * analysis (and the TTL watch) for every frame, exactly as the one-thread pass does; a worker runs the
+ * connection tracker on the packets this thread hands over through shared memory (tracker-feed.ts),
+ * in file order. The tracker sees the very calls it would see on one thread, so the result is the
+ * one-thread result by construction: no renumbering, no merge, and no global cap to check — unlike
+ * flow sharding (parallel.ts), nothing is read, decoded or compiled twice, which on two cores is what
+ * matters. It needs no re-readable input: standard input and compressed files work too.
+ */
+import type { CaptureInput } from "../capture/index.js";
+import type { ConnectionRecord, TrackerStats } from "../tcp/connection/index.js";
+import type { AnalyzeOptions, AnalyzeResult } from "./analyze.js";
+import { passOptions, startWorker } from "./parallel.js";
+import { type PassResult, runPass } from "./pass.js";
+import { DEFAULT_FEED_ENTRIES, FeedAborted, FeedWriter, newFeedBuffers } from "./tracker-feed.js";
+import type { TrackerWorkerConfig } from "./tracker-worker.js";
+
+/** False when the pipeline cannot give the one-thread result (the tracker would need whole frames). */
+export function pipelineFits(options: AnalyzeOptions): boolean {
+  return options.connections?.verifyChecksums !== true;
+}
+
+/**
+ * Runs the pass as a two-thread pipeline. Connections go to `onConnection` as they end (as on one
+ * thread), or with `json` are returned as JSON.stringify of each record, in uid order. `feedEntries`:
+ * the hand-over ring's size (tracker-feed.ts).
+ */
+export async function analyzePipelined(
+  input: CaptureInput,
+  options: AnalyzeOptions,
+  onConnection: ((c: ConnectionRecord) => void) | null,
+  json = false,
+  feedEntries = DEFAULT_FEED_ENTRIES,
+): Promise<{ result: AnalyzeResult; texts: string[] }> {
+  const feed = newFeedBuffers(feedEntries);
+  const config: TrackerWorkerConfig = { feed, connections: options.connections ?? {}, json };
+  const worker = startWorker("tracker-worker", config);
+  const pairs: [number, string][] = [];
+  let workerError: Error | null = null;
+  let stats: TrackerStats | null = null;
+  const finished = new Promise<void>((resolve, reject) => {
+    const fail = (e: Error): void => {
+      workerError ??= e;
+      reject(e);
+    };
+    worker.on("message", (m: { type: string } & Record<string, unknown>) => {
+      if (m.type === "records") {
+        if (json) for (const p of m.records as [number, string][]) pairs.push(p);
+        else for (const r of m.records as ConnectionRecord[]) onConnection?.(r);
+      } else if (m.type === "result") {
+        stats = m.stats as TrackerStats;
+        resolve();
+      } else if (m.type === "error") {
+        const e = new Error(m.message as string);
+        e.stack = m.stack as string;
+        fail(e);
+      }
+    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (stats === null) fail(new Error(`connection tracker thread stopped (exit code ${code})`));
+    });
+  });
+  // Rejections are looked at below (after the pass), not left unhandled meanwhile.
+  finished.catch(() => undefined);
+  const writer = new FeedWriter(feed);
+  let pass: PassResult;
+  try {
+    pass = await runPass(input, passOptions(options), 0, 1, () => undefined, writer);
+    writer.close();
+    await finished;
+  } catch (err) {
+    writer.abort();
+    await worker.terminate();
+    // The tracker's own failure explains a feed that stopped.
+    if (err instanceof FeedAborted && workerError !== null) throw workerError;
+    throw err;
+  }
+  await worker.terminate();
+  const skipped = pass.skipped;
+  for (const [k, v] of pass.summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
+  pairs.sort((a, b) => a[0] - b[0]);
+  return {
+    result: {
+      summary: pass.summary,
+      tracker: stats!,
+      tcpFrames: pass.tcpFrames,
+      skipped,
+      streams: pass.streams,
+      unackedCapHits: pass.unackedCapHits,
+      suspiciousResets: pass.suspicious,
+    },
+    texts: pairs.map((p) => p[1]),
+  };
+}

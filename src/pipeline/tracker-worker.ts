@@ -1,0 +1,52 @@
+/**
+ * The connection tracker's thread of the pipelined pass (pipelined.ts): reads the packets the analysis
+ * thread hands over (tracker-feed.ts) into a ConnectionTracker and sends back the connections as they
+ * end and the tracker's counters at the end.
+ *
+ * workerData: TrackerWorkerConfig. Messages out: { type: "records", records } (ConnectionRecord
+ * objects, or with `json` [uid, JSON text] pairs), { type: "result", stats } at the end,
+ * { type: "error", message, stack } if it failed (the feed is then aborted, so the writer stops too).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { newFrameRecord } from "../model/frame.js";
+import { type ConnectionOptions, type ConnectionRecord, ConnectionTracker } from "../tcp/connection/index.js";
+import { type FeedBuffers, FeedReader } from "./tracker-feed.js";
+
+export interface TrackerWorkerConfig {
+  feed: FeedBuffers;
+  connections: Partial<ConnectionOptions>;
+  /** Send connections as [uid, JSON.stringify(record)] instead of objects. */
+  json: boolean;
+}
+
+/** Connections are sent in batches of this many. */
+const RECORD_BATCH = 256;
+
+function run(config: TrackerWorkerConfig, reader: FeedReader): void {
+  const port = parentPort!;
+  let pending: (ConnectionRecord | [number, string])[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    port.postMessage({ type: "records", records: pending });
+    pending = [];
+  };
+  const tracker = new ConnectionTracker(config.connections);
+  tracker.onConnection = (r) => {
+    pending.push(config.json ? [r.uid, JSON.stringify(r)] : r);
+    if (pending.length >= RECORD_BATCH) flush();
+  };
+  reader.run((f, p, stream, wsFlags, tuple, gen, dir) => tracker.observe(f, p, stream, wsFlags, tuple, gen, dir));
+  const stats = tracker.finish();
+  flush();
+  port.postMessage({ type: "result", stats });
+}
+
+const config = workerData as TrackerWorkerConfig;
+const reader = new FeedReader(config.feed, newFrameRecord());
+try {
+  run(config, reader);
+} catch (err) {
+  reader.abort();
+  const e = err instanceof Error ? err : new Error(String(err));
+  parentPort!.postMessage({ type: "error", message: e.message, stack: e.stack });
+}
