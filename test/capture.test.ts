@@ -2,6 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { Readable } from "node:stream";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { readCapture } from "../src/capture/index.js";
 import { writePcap, writePcapng } from "../src/capture/writer.js";
 import { formatEpoch, RecordKind, type FrameRecord } from "../src/model/frame.js";
@@ -18,7 +21,7 @@ interface Seen {
   first: number;
 }
 
-async function collect(input: Uint8Array | Readable | string, chunkBytes?: number) {
+async function collect(input: Uint8Array | Readable | string, chunkBytes?: number, readOnThisThread = false) {
   const frames: Seen[] = [];
   const summary = await readCapture(
     input,
@@ -35,7 +38,7 @@ async function collect(input: Uint8Array | Readable | string, chunkBytes?: numbe
         first: f.data[0] ?? -1,
       });
     },
-    chunkBytes ? { chunkBytes } : {},
+    { ...(chunkBytes ? { chunkBytes } : {}), readOnThisThread },
   );
   return { frames, summary };
 }
@@ -81,6 +84,29 @@ test("records spanning chunk boundaries and larger than the buffer are read whol
       frames.map((f) => f.len),
       packets.map((p) => p.data.length),
     );
+  }
+});
+
+test("a file read on this thread (readOnThisThread) gives what the read-ahead gives, damage included", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-read-"));
+  try {
+    const packets = Array.from({ length: 300 }, (_, i) => pkt(1000 + i, i * 1000, 17 + ((i * 37) % 900), i));
+    const whole = writePcap(packets, { linkType: 101 });
+    const cut = whole.subarray(0, whole.length - 25);
+    const ng = writePcapng([{ interfaces: [{ linkType: 1 }], packets }]);
+    for (const [name, bytes] of [["whole.pcap", whole], ["cut.pcap", cut], ["file.pcapng", ng]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      for (const chunk of [100, 70_000, 1 << 20]) {
+        const ahead = await collect(file, chunk);
+        const here = await collect(file, chunk, true);
+        assert.ok(ahead.frames.length > 250, name);
+        assert.deepEqual(here.frames, ahead.frames, `${name}, chunk ${chunk}`);
+        assert.deepEqual(here.summary, ahead.summary, `${name}, chunk ${chunk}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -31,6 +31,11 @@ export interface ReadOptions {
    * (`data` is then stale). For hot loops: saves an allocation per frame.
    */
   views?: boolean;
+  /**
+   * Read a regular file on this thread, straight into the reader's buffer, instead of reading ahead
+   * on the thread pool: better when other threads keep every core busy (source.ts FileSource).
+   */
+  readOnThisThread?: boolean;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -62,7 +67,7 @@ export async function readCapture(
   const summary = newSummary(name);
   let src: Awaited<ReturnType<typeof openByteSource>>;
   try {
-    src = await openByteSource(input);
+    src = await openByteSource(input, options.readOnThisThread === true);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "is a directory" : e.message;

@@ -4,6 +4,7 @@
  *
  * A source fills a caller-owned buffer (`read`), so the capture readers control the only copy.
  */
+import { readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -125,6 +126,12 @@ interface Block {
  * A regular file read with positional reads. Large reads are read ahead: the next block of the file is
  * always being read (into a spare buffer) while the caller parses what it got, so the disk or
  * page-cache copy overlaps the parsing (one extra memory copy per block).
+ *
+ * With `onThisThread`, reads go straight into the caller's buffer on this thread instead: no copy
+ * besides the kernel's and no pool thread to wait for — better when every core is busy analysing
+ * (a read-ahead's pool thread then has to wait for its turn to run, and this thread waits for it).
+ * The kernel still reads ahead of sequential reads from a disk. Between reads the event loop gets a
+ * turn, so timers, messages and progress reports go on.
  */
 class FileSource implements ByteSource {
   readonly compression = "none" as const;
@@ -136,6 +143,7 @@ class FileSource implements ByteSource {
     private readonly fh: FileHandle,
     readonly rawSize: number,
     startPos = 0,
+    private readonly onThisThread = false,
   ) {
     this.pos = startPos;
   }
@@ -151,6 +159,12 @@ class FileSource implements ByteSource {
     return b;
   }
   async read(into: Uint8Array, off: number, len: number): Promise<number> {
+    if (this.onThisThread) {
+      await yieldToEventLoop();
+      const n = readSync(this.fh.fd, into, off, len, this.pos);
+      this.pos += n;
+      return n;
+    }
     if (this.blocks.length === 0) {
       if (len < READ_AHEAD_MIN) {
         const { bytesRead } = await this.fh.read(into, off, len, this.pos);
@@ -184,6 +198,11 @@ class FileSource implements ByteSource {
     this.blocks = [];
     await this.fh.close();
   }
+}
+
+/** Lets pending I/O callbacks, timers and messages run (an await alone only runs microtasks). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 class MemorySource implements ByteSource {
@@ -289,8 +308,11 @@ export function inputName(input: CaptureInput): string {
   return "<stream>";
 }
 
-/** Opens any input and returns a decompressed byte source. */
-export async function openByteSource(input: CaptureInput): Promise<ByteSource> {
+/**
+ * Opens any input and returns a decompressed byte source. `readOnThisThread`: a regular file is read
+ * on this thread, without read-ahead (see FileSource).
+ */
+export async function openByteSource(input: CaptureInput, readOnThisThread = false): Promise<ByteSource> {
   let raw: ByteSource;
   if (input instanceof Uint8Array) {
     raw = new MemorySource(input);
@@ -298,7 +320,7 @@ export async function openByteSource(input: CaptureInput): Promise<ByteSource> {
     const fh = await open(input, "r");
     const st = await fh.stat();
     if (st.isFile()) {
-      raw = new FileSource(fh, st.size);
+      raw = new FileSource(fh, st.size, 0, readOnThisThread);
     } else {
       // FIFOs, character devices: stream them.
       const stream = fh.createReadStream({ highWaterMark: 1 << 20 });

@@ -66,7 +66,15 @@ export async function analyzePipelined(
   const writer = new FeedWriter(feed);
   let pass: PassResult;
   try {
-    pass = await runPass(input, passOptions(options), 0, 1, () => undefined, writer);
+    // (Both cores are busy: the file is best read on this thread, see FileSource.)
+    pass = await runPass(
+      input,
+      { ...passOptions(options), onProgress: options.onProgress, afterChunk: options.afterChunk, readOnThisThread: true },
+      0,
+      1,
+      () => undefined,
+      writer,
+    );
     writer.close();
     await finished;
   } catch (err) {

@@ -14,8 +14,10 @@
  * 32-bit wrap-around, so more than 2^31 packets are fine as long as the ring holds fewer):
  *  - WRITTEN: entries published by the writer (stored every BATCH entries and at the end);
  *  - READ: entries the reader is done with (the writer may reuse their room);
- *  - STATE: 1 once the writer published its last entry; 2 when either side gave up (an error).
- * Each side sleeps with Atomics.wait on the other's counter when it has nothing to do.
+ *  - STATE: 1 once the writer published its last entry; 2 when either side gave up (an error);
+ *  - WANTED: the WRITTEN value from which a reader that caught up wants to be woken.
+ * Each side sleeps with Atomics.wait on the other's counter when it has nothing to do. (A wake-up
+ * missed in a race between the two costs at most one more batch; the waits also time out.)
  */
 import type { FrameRecord } from "../model/frame.js";
 import { DecodedPacket, type DecodeStatusCode } from "../model/packet.js";
@@ -65,13 +67,20 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const WRITTEN = 0;
 const READ = 1;
 const STATE = 2;
+/** The WRITTEN value the sleeping reader waits for (the writer wakes it from there on). */
+const WANTED = 3;
 const STATE_DONE = 1;
 const STATE_FAILED = 2;
 
 /** Entries published at a time (fewer wake-ups of the reader). */
 const BATCH = 2048;
-/** Default ring size in entries (18 MiB): room for the tracker's thread to start up meanwhile. */
-export const DEFAULT_FEED_ENTRIES = 1 << 17;
+/** Default ring size in entries (30 MiB): room for the tracker's thread to start up meanwhile. */
+export const DEFAULT_FEED_ENTRIES = 1 << 18;
+/**
+ * A reader that caught up sleeps until the writer is this many entries ahead: a wake-up per batch
+ * would cost a system call on each side thousands of times (the tracker is the faster stage).
+ */
+const WAKE_AHEAD = 8 * BATCH;
 /** How long one wait lasts before the sleeper looks at STATE again (ms). */
 const WAIT_MS = 200;
 
@@ -181,15 +190,16 @@ export class FeedWriter {
     if ((this.w & (BATCH - 1)) === 0) this.publish();
   }
 
-  /** Makes every entry written so far visible to the reader. */
-  publish(): void {
-    Atomics.store(this.counters, WRITTEN, this.w);
-    Atomics.notify(this.counters, WRITTEN);
+  /** Makes every entry written so far visible to the reader (and wakes it when it waits for them). */
+  publish(wake = false): void {
+    const c = this.counters;
+    Atomics.store(c, WRITTEN, this.w);
+    if (wake || ((this.w - Atomics.load(c, WANTED)) | 0) >= 0) Atomics.notify(c, WRITTEN);
   }
 
   /** Publishes the last entries and tells the reader there are no more. */
   close(): void {
-    this.publish();
+    Atomics.store(this.counters, WRITTEN, this.w);
     Atomics.store(this.counters, STATE, STATE_DONE);
     Atomics.notify(this.counters, WRITTEN);
   }
@@ -201,8 +211,8 @@ export class FeedWriter {
   }
 
   private waitForRoom(): void {
-    // Everything written must be visible, or the reader may be waiting for it while we wait for room.
-    this.publish();
+    // Everything written must be visible (and the reader awake), or it may wait for it while we wait for room.
+    this.publish(true);
     const c = this.counters;
     for (;;) {
       this.r = Atomics.load(c, READ);
@@ -222,6 +232,7 @@ export class FeedReader {
   private readonly mask: number;
   private readonly pkt = new DecodedPacket();
   private readonly frame: FrameRecord;
+  private readonly wakeAhead: number;
 
   constructor(b: FeedBuffers, frame: FrameRecord) {
     this.i = new Int32Array(b.ring);
@@ -229,6 +240,7 @@ export class FeedReader {
     this.u = new Uint8Array(b.ring);
     this.counters = new Int32Array(b.counters);
     this.mask = b.entries - 1;
+    this.wakeAhead = Math.min(WAKE_AHEAD, b.entries >> 2);
     this.frame = frame;
     frame.data = this.u;
     frame.buf = this.u;
@@ -264,6 +276,8 @@ export class FeedReader {
         const state = Atomics.load(c, STATE);
         if (state === STATE_FAILED) throw new FeedAborted("the analysis thread stopped");
         if (state === STATE_DONE && Atomics.load(c, WRITTEN) === r) return;
+        // Sleep until a good stretch is ready (close() and the timeout wake us regardless).
+        Atomics.store(c, WANTED, (r + this.wakeAhead) | 0);
         Atomics.wait(c, WRITTEN, r, WAIT_MS);
         continue;
       }
