@@ -9,6 +9,7 @@ import { CaptureFormatError } from "../util/errors.js";
 import { PcapngParser, PCAPNG_SHB } from "./pcapng.js";
 import { isPcapMagic, PcapParser } from "./pcap.js";
 import { openByteSource, inputName, type CaptureInput } from "./source.js";
+import { SharedChunkSource, type SharedReadBuffers } from "./shared-read.js";
 import { newSummary, type CaptureSummary, type RecordParser } from "./types.js";
 import { describeUnknown } from "./sniff.js";
 import { looksLikeNetScreen, NetScreenParser } from "./netscreen.js";
@@ -36,6 +37,11 @@ export interface ReadOptions {
    * on the thread pool: better when other threads keep every core busy (source.ts FileSource).
    */
   readOnThisThread?: boolean;
+  /**
+   * Take a regular file's bytes from another thread that reads it into shared memory (shared-read.ts);
+   * only used when `buffers.path` is the input's path.
+   */
+  sharedRead?: { buffers: SharedReadBuffers; wakeFiller: () => void };
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -67,7 +73,7 @@ export async function readCapture(
   const summary = newSummary(name);
   let src: Awaited<ReturnType<typeof openByteSource>>;
   try {
-    src = await openByteSource(input, options.readOnThisThread === true);
+    src = await openByteSource(input, options);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "is a directory" : e.message;
@@ -125,27 +131,59 @@ export async function readCapture(
     if (summary.frames >= maxFrames) throw new StopReading();
   };
 
-  let buf = new Uint8Array(options.chunkBytes ?? DEFAULT_CHUNK);
+  let buf: Uint8Array = new Uint8Array(options.chunkBytes ?? DEFAULT_CHUNK);
   let start = 0;
   let end = 0;
   let base = 0; // stream offset of buf[0]
   let parser: RecordParser | undefined;
+  // A source that lends its chunks is parsed in place (shared-read.ts).
+  const lender = src instanceof SharedChunkSource ? src : null;
   try {
     for (;;) {
-      if (end === buf.length) {
-        // The pending record does not fit: grow (parsers cap record sizes, so this is bounded).
-        const need = parser?.need ?? 0;
-        const grown = new Uint8Array(Math.max(buf.length * 2, need + 16));
-        grown.set(buf.subarray(0, end));
-        buf = grown;
+      let n: number;
+      if (lender !== null) {
+        const c = await lender.borrow();
+        n = c === null ? 0 : c.end - c.start;
+        if (c !== null) {
+          // The record the previous chunk cut goes in front of this one (in its room, or joined).
+          const left = end - start;
+          if (left <= c.room) {
+            if (left > 0) c.buf.set(buf.subarray(start, end), c.start - left);
+            base += start - (c.start - left);
+            buf = c.buf;
+            start = c.start - left;
+            end = c.end;
+          } else {
+            const joined = new Uint8Array(left + n);
+            joined.set(buf.subarray(start, end));
+            joined.set(c.buf.subarray(c.start, c.end), left);
+            base += start;
+            buf = joined;
+            start = 0;
+            end = left + n;
+          }
+          if (lender.lentCount() > 1) lender.release();
+        }
+      } else {
+        if (end === buf.length) {
+          // The pending record does not fit: grow (parsers cap record sizes, so this is bounded).
+          const need = parser?.need ?? 0;
+          const grown = new Uint8Array(Math.max(buf.length * 2, need + 16));
+          grown.set(buf.subarray(0, end));
+          buf = grown;
+        }
+        n = await src.read(buf, end, buf.length - end);
+        end += n;
       }
-      const n = await src.read(buf, end, buf.length - end);
-      end += n;
       summary.streamBytes = base + end;
       if (parser === undefined) {
         // Recognise the magic from 4 bytes; for anything else gather a few KiB to say what it looks like.
-        if (n > 0 && (end < 4 || (!hasCaptureMagic(buf, end) && end < SNIFF_BYTES))) continue;
-        parser = pickParser(buf, end, summary, frame, emit);
+        // (The bytes from `start`: a lent chunk starts after its room; a copy, as text decoding
+        // refuses shared memory.)
+        const head = start === 0 ? buf : buf.slice(start, Math.min(end, start + SNIFF_BYTES));
+        const got = end - start;
+        if (n > 0 && (got < 4 || (!hasCaptureMagic(head, got) && got < SNIFF_BYTES))) continue;
+        parser = pickParser(head, got, summary, frame, emit);
         if (views) {
           if (parser.viewsSupported) parser.views = true;
           else viewsFromData = true;
@@ -159,7 +197,7 @@ export async function readCapture(
         parser.finish(end - start, base + start);
         break;
       }
-      if (start > 0) {
+      if (lender === null && start > 0) {
         buf.copyWithin(0, start, end);
         base += start;
         end -= start;

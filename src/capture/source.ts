@@ -9,6 +9,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress as ZstdDecompress } from "fzstd";
+import { SharedChunkSource, type SharedReadBuffers } from "./shared-read.js";
 
 export type Compression = "none" | "gzip" | "zstd";
 
@@ -308,19 +309,35 @@ export function inputName(input: CaptureInput): string {
   return "<stream>";
 }
 
-/**
- * Opens any input and returns a decompressed byte source. `readOnThisThread`: a regular file is read
- * on this thread, without read-ahead (see FileSource).
- */
-export async function openByteSource(input: CaptureInput, readOnThisThread = false): Promise<ByteSource> {
+/** How openByteSource reads a regular file (default: read ahead on the thread pool, FileSource). */
+export interface FileReadMode {
+  /** Read on this thread, without read-ahead (FileSource). */
+  readOnThisThread?: boolean;
+  /** Take the file's chunks from another thread that reads it (shared-read.ts; its path must match). */
+  sharedRead?: { buffers: SharedReadBuffers; wakeFiller: () => void };
+}
+
+/** Opens any input and returns a decompressed byte source. */
+export async function openByteSource(input: CaptureInput, mode: FileReadMode = {}): Promise<ByteSource> {
   let raw: ByteSource;
   if (input instanceof Uint8Array) {
     raw = new MemorySource(input);
   } else if (typeof input === "string" && input !== "-") {
     const fh = await open(input, "r");
     const st = await fh.stat();
+    const shared = mode.sharedRead;
+    let head: Uint8Array | null = null;
+    if (st.isFile() && shared !== undefined && shared.buffers.path === input) {
+      // Compressed files are read the usual way (the decompressor copies anyway).
+      head = new Uint8Array(4);
+      head = head.subarray(0, (await fh.read(head, 0, 4, 0)).bytesRead);
+    }
+    if (head !== null && shared !== undefined && !startsWith(head, GZIP_MAGIC) && !startsWith(head, ZSTD_MAGIC)) {
+      await fh.close();
+      return new SharedChunkSource(shared.buffers, st.size, shared.wakeFiller);
+    }
     if (st.isFile()) {
-      raw = new FileSource(fh, st.size, 0, readOnThisThread);
+      raw = new FileSource(fh, st.size, 0, mode.readOnThisThread === true);
     } else {
       // FIFOs, character devices: stream them.
       const stream = fh.createReadStream({ highWaterMark: 1 << 20 });

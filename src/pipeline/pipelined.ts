@@ -7,13 +7,24 @@
  * flow sharding (parallel.ts), nothing is read, decoded or compiled twice, which on two cores is what
  * matters. It needs no re-readable input: standard input and compressed files work too.
  */
+import { statSync } from "node:fs";
 import type { CaptureInput } from "../capture/index.js";
+import { abortSharedRead, newSharedReadBuffers, SHARED_READ_HEAD } from "../capture/shared-read.js";
 import type { ConnectionRecord, TrackerStats } from "../tcp/connection/index.js";
 import type { AnalyzeOptions, AnalyzeResult } from "./analyze.js";
 import { passOptions, startWorker } from "./parallel.js";
 import { type PassResult, runPass } from "./pass.js";
-import { DEFAULT_FEED_ENTRIES, FeedAborted, FeedWriter, newFeedBuffers } from "./tracker-feed.js";
+import { DEFAULT_FEED_ENTRIES, FeedAborted, FeedWriter, newFeedBuffers, wakeReader } from "./tracker-feed.js";
 import type { TrackerWorkerConfig } from "./tracker-worker.js";
+
+function regularFile(input: CaptureInput): boolean {
+  if (typeof input !== "string" || input === "-") return false;
+  try {
+    return statSync(input).isFile();
+  } catch {
+    return false; // the reader reports what is wrong with it
+  }
+}
 
 /** False when the pipeline cannot give the one-thread result (the tracker would need whole frames). */
 export function pipelineFits(options: AnalyzeOptions): boolean {
@@ -23,7 +34,8 @@ export function pipelineFits(options: AnalyzeOptions): boolean {
 /**
  * Runs the pass as a two-thread pipeline. Connections go to `onConnection` as they end (as on one
  * thread), or with `json` are returned as JSON.stringify of each record, in uid order. `feedEntries`:
- * the hand-over ring's size (tracker-feed.ts).
+ * the hand-over ring's size (tracker-feed.ts); `readHeadBytes`: how much of a file this thread reads
+ * itself before taking the chunks the tracker's thread reads (shared-read.ts).
  */
 export async function analyzePipelined(
   input: CaptureInput,
@@ -31,9 +43,13 @@ export async function analyzePipelined(
   onConnection: ((c: ConnectionRecord) => void) | null,
   json = false,
   feedEntries = DEFAULT_FEED_ENTRIES,
+  readHeadBytes = SHARED_READ_HEAD,
 ): Promise<{ result: AnalyzeResult; texts: string[] }> {
   const feed = newFeedBuffers(feedEntries);
-  const config: TrackerWorkerConfig = { feed, connections: options.connections ?? {}, json };
+  // A regular file is read by the tracker's thread, which has time to spare (shared-read.ts); this
+  // thread reads its first `readHeadBytes` itself while that thread starts.
+  const read = regularFile(input) ? newSharedReadBuffers(input as string, readHeadBytes) : undefined;
+  const config: TrackerWorkerConfig = { feed, read, connections: options.connections ?? {}, json };
   const worker = startWorker("tracker-worker", config);
   const pairs: [number, string][] = [];
   let workerError: Error | null = null;
@@ -41,6 +57,8 @@ export async function analyzePipelined(
   const finished = new Promise<void>((resolve, reject) => {
     const fail = (e: Error): void => {
       workerError ??= e;
+      // This thread may be waiting for a chunk of the file from that thread.
+      if (read !== undefined) abortSharedRead(read);
       reject(e);
     };
     worker.on("message", (m: { type: string } & Record<string, unknown>) => {
@@ -66,10 +84,16 @@ export async function analyzePipelined(
   const writer = new FeedWriter(feed);
   let pass: PassResult;
   try {
-    // (Both cores are busy: the file is best read on this thread, see FileSource.)
+    // (Both cores are busy: other input is best read on this thread, see FileSource.)
     pass = await runPass(
       input,
-      { ...passOptions(options), onProgress: options.onProgress, afterChunk: options.afterChunk, readOnThisThread: true },
+      {
+        ...passOptions(options),
+        onProgress: options.onProgress,
+        afterChunk: options.afterChunk,
+        readOnThisThread: true,
+        sharedRead: read === undefined ? undefined : { buffers: read, wakeFiller: () => wakeReader(feed) },
+      },
       0,
       1,
       () => undefined,

@@ -74,8 +74,8 @@ const STATE_FAILED = 2;
 
 /** Entries published at a time (fewer wake-ups of the reader). */
 const BATCH = 2048;
-/** Default ring size in entries (30 MiB): room for the tracker's thread to start up meanwhile. */
-export const DEFAULT_FEED_ENTRIES = 1 << 18;
+/** Default ring size in entries (15 MiB): room for the tracker's thread to start up meanwhile. */
+export const DEFAULT_FEED_ENTRIES = 1 << 17;
 /**
  * A reader that caught up sleeps until the writer is this many entries ahead: a wake-up per batch
  * would cost a system call on each side thousands of times (the tracker is the faster stage).
@@ -83,6 +83,8 @@ export const DEFAULT_FEED_ENTRIES = 1 << 18;
 const WAKE_AHEAD = 8 * BATCH;
 /** How long one wait lasts before the sleeper looks at STATE again (ms). */
 const WAIT_MS = 200;
+/** A reader that took nothing for this long is gone (ms; a batch takes it milliseconds). */
+const STALL_MS = 60_000;
 
 /** The shared memory of a feed (sent to the tracker's thread). */
 export interface FeedBuffers {
@@ -95,6 +97,11 @@ export function newFeedBuffers(entries = DEFAULT_FEED_ENTRIES): FeedBuffers {
   if (!Number.isInteger(entries) || entries < BATCH || (entries & (entries - 1)) !== 0)
     throw new RangeError(`feed entries must be a power of two >= ${BATCH}`);
   return { ring: new SharedArrayBuffer(entries * STRIDE), counters: new SharedArrayBuffer(16), entries };
+}
+
+/** Wakes a reader sleeping for entries (its `between` work may be due). */
+export function wakeReader(b: FeedBuffers): void {
+  Atomics.notify(new Int32Array(b.counters), WRITTEN);
 }
 
 /** Thrown on either side when the other side gave up. */
@@ -214,11 +221,17 @@ export class FeedWriter {
     // Everything written must be visible (and the reader awake), or it may wait for it while we wait for room.
     this.publish(true);
     const c = this.counters;
+    let waited = 0;
     for (;;) {
-      this.r = Atomics.load(c, READ);
+      const r = Atomics.load(c, READ);
+      if (r !== this.r) waited = 0;
+      this.r = r;
       if (((this.w - this.r) | 0) < this.entries) return;
       if (Atomics.load(c, STATE) === STATE_FAILED) throw new FeedAborted("the connection tracker's thread stopped");
+      // A thread that died without a word (this thread's event loop cannot hear of it while it waits).
+      if (waited >= STALL_MS) throw new FeedAborted("the connection tracker's thread stopped responding");
       Atomics.wait(c, READ, this.r, WAIT_MS);
+      waited += WAIT_MS;
     }
   }
 }
@@ -256,6 +269,8 @@ export class FeedReader {
   /**
    * Reads every entry until the writer closes, calling `observe(frame, pkt, stream, wsFlags, tuple,
    * tupleGen, dir)` for each (frame and pkt are reused). Throws FeedAborted if the writer gave up.
+   * `between` is called every batch of entries and whenever the reader wakes up (other work of this
+   * thread: wakeReader() wakes it for that).
    */
   run(
     observe: (
@@ -267,10 +282,12 @@ export class FeedReader {
       tupleGen: number,
       dir: number,
     ) => void,
+    between?: () => void,
   ): void {
     const c = this.counters;
     let r = Atomics.load(c, READ);
     for (;;) {
+      between?.();
       const w = Atomics.load(c, WRITTEN);
       if (w === r) {
         const state = Atomics.load(c, STATE);
@@ -288,6 +305,7 @@ export class FeedReader {
         if ((r & (BATCH - 1)) === 0) {
           Atomics.store(c, READ, r);
           Atomics.notify(c, READ);
+          between?.();
         }
       }
       Atomics.store(c, READ, r);

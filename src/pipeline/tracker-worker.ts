@@ -10,10 +10,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { newFrameRecord } from "../model/frame.js";
 import { type ConnectionOptions, type ConnectionRecord, ConnectionTracker } from "../tcp/connection/index.js";
+import { abortSharedRead, SharedFileFiller, type SharedReadBuffers } from "../capture/shared-read.js";
 import { type FeedBuffers, FeedReader } from "./tracker-feed.js";
 
 export interface TrackerWorkerConfig {
   feed: FeedBuffers;
+  /** Read this file for the analysis thread meanwhile (shared-read.ts). */
+  read?: SharedReadBuffers;
   connections: Partial<ConnectionOptions>;
   /** Send connections as [uid, JSON.stringify(record)] instead of objects. */
   json: boolean;
@@ -35,7 +38,14 @@ function run(config: TrackerWorkerConfig, reader: FeedReader): void {
     pending.push(config.json ? [r.uid, JSON.stringify(r)] : r);
     if (pending.length >= RECORD_BATCH) flush();
   };
-  reader.run((f, p, stream, wsFlags, tuple, gen, dir) => tracker.observe(f, p, stream, wsFlags, tuple, gen, dir));
+  // The analysis thread's file, read here: this thread has time to spare.
+  const filler = config.read !== undefined ? new SharedFileFiller(config.read) : null;
+  filler?.fill();
+  reader.run(
+    (f, p, stream, wsFlags, tuple, gen, dir) => tracker.observe(f, p, stream, wsFlags, tuple, gen, dir),
+    filler === null ? undefined : () => filler.fill(),
+  );
+  filler?.close();
   const stats = tracker.finish();
   flush();
   port.postMessage({ type: "result", stats });
@@ -47,6 +57,7 @@ try {
   run(config, reader);
 } catch (err) {
   reader.abort();
+  if (config.read !== undefined) abortSharedRead(config.read);
   const e = err instanceof Error ? err : new Error(String(err));
   parentPort!.postMessage({ type: "error", message: e.message, stack: e.stack });
 }

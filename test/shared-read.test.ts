@@ -1,0 +1,129 @@
+/**
+ * A file read by another thread into shared memory and parsed in place (src/capture/shared-read.ts)
+ * reads exactly like the plain reader: every frame, the summary and the damage offsets — with records
+ * cut by chunk ends, records longer than the room before a chunk (joined), chunks smaller than a
+ * record, the reader's own head, pcap and pcapng; compressed files are read the usual way. The filler
+ * runs on this thread here (whenever the reader frees a slot), which the protocol allows.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { readCapture, type ReadOptions } from "../src/capture/index.js";
+import {
+  abortSharedRead,
+  newSharedReadBuffers,
+  SharedFileFiller,
+  type SharedReadBuffers,
+} from "../src/capture/shared-read.js";
+import { openByteSource } from "../src/capture/source.js";
+import { writePcap, writePcapng } from "../src/capture/writer.js";
+import type { FrameRecord } from "../src/model/frame.js";
+
+async function read(file: string, options: ReadOptions) {
+  const frames: string[] = [];
+  const summary = await readCapture(
+    file,
+    (f: FrameRecord) => {
+      const bytes = f.buf.subarray(f.off, f.off + f.capLen);
+      frames.push(`${f.number} ${f.tsSec}.${f.tsNsec} ${f.capLen}/${f.origLen} ${f.fileOffset} ${Buffer.from(bytes).toString("hex")}`);
+    },
+    { ...options, views: true },
+  );
+  return { frames, summary };
+}
+
+/** readCapture with a filler on this thread: filled at the start and whenever a slot is freed. */
+async function readShared(file: string, b: SharedReadBuffers) {
+  const filler = new SharedFileFiller(b);
+  filler.fill();
+  try {
+    return await read(file, { sharedRead: { buffers: b, wakeFiller: () => filler.fill() } });
+  } finally {
+    filler.close();
+  }
+}
+
+function packets(n: number, big: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    tsSec: 1_700_000_000 + i,
+    tsNsec: i * 1000,
+    // mostly small records, now and then one longer than the room before a chunk
+    data: Uint8Array.from({ length: i % 17 === 5 ? big : 40 + ((i * 53) % 300) }, (_, k) => (i * 7 + k) & 0xff),
+  }));
+}
+
+test("a file read into shared memory by a filler reads exactly like the plain reader", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-shared-"));
+  try {
+    const list = packets(400, 3000);
+    const pcap = writePcap(list, { linkType: 1 });
+    const files: [string, Uint8Array][] = [
+      ["a.pcap", pcap],
+      ["cut.pcap", pcap.subarray(0, pcap.length - 77)],
+      ["a.pcapng", writePcapng([{ interfaces: [{ linkType: 1 }], packets: list }])],
+    ];
+    for (const [name, bytes] of files) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const plain = await read(file, {});
+      assert.ok(plain.frames.length > 350, name);
+      //           startAt, slots, chunk, room
+      const shapes: [number, number, number, number][] = [
+        [0, 2, 4096, 1024], // records cut at chunk ends; the long ones are joined (room 1 KiB)
+        [1000, 3, 700, 64], // the head read here first; chunks shorter than some records
+        [bytes.length + 10, 2, 4096, 4096], // all of it read here
+        [0, 4, 1 << 20, 1 << 16], // one chunk
+      ];
+      for (const [startAt, slots, chunk, room] of shapes) {
+        const got = await readShared(file, newSharedReadBuffers(file, startAt, slots, chunk, room));
+        const what = `${name}, startAt ${startAt}, ${slots} slots of ${chunk}, room ${room}`;
+        assert.deepEqual(got.frames, plain.frames, what);
+        assert.deepEqual(got.summary, plain.summary, what);
+      }
+    }
+    // The copying interface (ByteSource.read) gives the file's bytes too.
+    const file = join(dir, "a.pcap");
+    const b = newSharedReadBuffers(file, 100, 2, 999, 16);
+    const filler = new SharedFileFiller(b);
+    filler.fill();
+    const src = await openByteSource(file, { sharedRead: { buffers: b, wakeFiller: () => filler.fill() } });
+    const out = new Uint8Array(pcap.length + 10);
+    let got = 0;
+    for (let n = -1; n !== 0; got += n) n = await src.read(out, got, Math.min(333, out.length - got));
+    assert.equal(got, pcap.length);
+    assert.deepEqual(out.subarray(0, got), pcap);
+    await src.close();
+    filler.close();
+    // Compressed: read the usual way (the filler's chunks are simply not taken).
+    const gz = join(dir, "a.pcap.gz");
+    writeFileSync(gz, gzipSync(pcap));
+    const plainGz = await read(gz, {});
+    const sharedGz = await readShared(gz, newSharedReadBuffers(gz, 0, 2, 4096, 1024));
+    assert.deepEqual(sharedGz.frames, plainGz.frames);
+    assert.equal(sharedGz.summary.compression, "gzip");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a filler that stops leaves the reader with a one-line problem, not waiting forever", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-shared-"));
+  try {
+    const file = join(dir, "a.pcap");
+    writeFileSync(file, writePcap(packets(300, 100), { linkType: 1 }));
+    const b = newSharedReadBuffers(file, 0, 2, 2048, 512);
+    const filler = new SharedFileFiller(b);
+    filler.fill(); // two chunks, then nobody fills again
+    setTimeout(() => abortSharedRead(b), 50);
+    const got = await read(file, { sharedRead: { buffers: b, wakeFiller: () => undefined } });
+    assert.ok(got.frames.length > 0);
+    assert.equal(got.summary.problems.length, 1);
+    assert.match(got.summary.problems[0]!.message, /could not be read/);
+    filler.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
