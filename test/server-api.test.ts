@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, runCli } from "./support/cli.js";
 import { SCENARIOS, scenarioDirs } from "./support/corpus.js";
+import { collectDetails } from "../src/pipeline/details.js";
 
 interface Expected {
   capture?: string;
@@ -423,6 +424,14 @@ describe("tcpsleuth serve", { timeout: 10 * 60_000 }, () => {
         const l = await http(srv.port, "GET", `/api/analyses/${other}/streams/${plain.stream}/ladder.svg`);
         assert.equal(l.status, 200, l.body);
         assert.ok(l.body.includes("<svg"), "an SVG");
+        // That pass looked closely at this connection's frames only (numbered by the analysis's stream
+        // creation frames); its packets are those of a pass that analyses every frame.
+        const dir = join(data, "analyses", other);
+        assert.ok(existsSync(join(dir, "stream-frames.f64")), "the analysis kept the stream creation frames");
+        const kept = JSON.parse(readFileSync(join(dir, "streams", `${plain.stream}.json`), "utf8"));
+        const file = join(SCENARIOS, "lpd-port-exhaustion", "capture.pcapng");
+        const [whole] = await collectDetails(file, new Set([plain.stream]), new Set(), { maxPacketsPerStream: 3000 });
+        assert.deepEqual(kept, whole);
       }
     }
     assert.equal((await http(srv.port, "GET", `/api/analyses/${id}/streams/99999`)).status, 404);

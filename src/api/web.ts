@@ -46,15 +46,22 @@ export function captureHeadCheck(head: Uint8Array): { ok: true } | { ok: false; 
 export async function diagnoseWithConnections(
   input: CaptureInput,
   options: DiagnoseCaptureOptions = {},
-): Promise<{ report: DiagnosisReport; summary: CaptureSummary; connections: ConnectionRecord[] }> {
+): Promise<{
+  report: DiagnosisReport;
+  summary: CaptureSummary;
+  connections: ConnectionRecord[];
+  /** AnalyzeResult.streamFrames: keep it for streamDetail (null: none). */
+  streamFrames: Float64Array | null;
+}> {
   const { report, result, connections } = await diagnoseCapture(input, options);
-  return { report, summary: result.summary, connections };
+  return { report, summary: result.summary, connections, streamFrames: result.streamFrames };
 }
 
 /**
  * The packets of one TCP stream for its ladder diagram (relative and raw numbers, tags), from a pass
  * over the capture; `record` (the connection's flows record) lets the pass analyse only that
- * connection's frames. Evidence frames are always kept; null when the stream has no packets.
+ * connection's frames, and with `streamFrames` (diagnoseWithConnections') look at no other frame
+ * closely. Evidence frames are always kept; null when the stream has no packets.
  */
 export async function streamDetail(
   input: CaptureInput,
@@ -62,10 +69,11 @@ export async function streamDetail(
   evidenceFrames: readonly number[],
   record?: ConnectionRecord,
   maxPackets = 3000,
+  streamFrames?: Float64Array | null,
 ): Promise<ConnectionDetail | null> {
   const details = await collectDetails(input, new Set([stream]), new Set(evidenceFrames), {
     maxPacketsPerStream: maxPackets,
-    ...(record ? { connections: [record] } : {}),
+    ...(record ? { connections: [record], streamFrames } : {}),
   });
   return details[0] ?? null;
 }

@@ -55,6 +55,12 @@ export interface AnalyzeResult {
   unackedCapHits: number;
   /** RSTs whose IP TTL differs from the sender's steady TTL on that connection (middlebox hint). */
   suspiciousResets: SuspiciousPacket[];
+  /**
+   * The frame that created each tcp.stream, ascending (stream n was created by frame streamFrames[n]):
+   * lets a later pass that analyses only some conversations number them as the whole capture does.
+   * Null when the analysis forgot conversations (maxConversations): numbers then depend on more.
+   */
+  streamFrames: Float64Array | null;
 }
 
 /** The number of analysis threads `options.workers` asks for on this input. */
@@ -106,6 +112,7 @@ export async function analyzeCapture(
     streams: r.streams,
     unackedCapHits: r.unackedCapHits,
     suspiciousResets: r.suspicious,
+    streamFrames: r.conversationsForgotten > 0 ? null : r.streamFrames,
   };
 }
 

@@ -7,8 +7,10 @@
  * needs per-frame results (column mode). Given the connection records, the column analysis is fed only
  * the frames of the selected connections' address/port pairs — all of them, so its results for those
  * frames are the whole capture's (conversations on different pairs never affect each other) — and a
- * streaming analysis of every frame gives the tcp.stream numbers. Memory then grows with the selected
- * connections, not the capture.
+ * streaming analysis of every frame gives the tcp.stream numbers — or, given the frames that created
+ * the streams in the first pass, their rank numbers each conversation the column analysis creates, and
+ * the other pairs' frames are only glanced at. Memory then grows with the selected connections, not
+ * the capture.
  */
 import { readCapture, type CaptureInput } from "../capture/index.js";
 import { decodeFrameAt, formatAddress, netDst, netSrc } from "../decode/index.js";
@@ -29,6 +31,11 @@ export interface DetailOptions {
    * frames of their address/port pairs go through the column analysis.
    */
   connections?: readonly ConnectionRecord[];
+  /**
+   * The first pass's AnalyzeResult.streamFrames (the frame that created each tcp.stream): with
+   * `connections`, the streams are numbered from them and the other frames are not analysed at all.
+   */
+  streamFrames?: Float64Array | null;
 }
 
 function pairKey(a: string, ap: number, b: string, bp: number): string {
@@ -90,8 +97,12 @@ export async function collectDetails(
   const selected = options.connections ? selectedPairs(streams, options.connections) : null;
   // Column analysis (display values): of every frame, or of the selected pairs' frames only.
   const analyzer = new TcpAnalyzer();
-  // tcp.stream of every frame when the column analysis sees only some.
-  const numbering = selected ? new TcpAnalyzer({ keepFrameColumns: false }) : analyzer;
+  // The first pass's stream creation frames: the column analysis's streams are numbered by them.
+  const created = selected !== null ? (options.streamFrames ?? null) : null;
+  /** Whole-capture tcp.stream of each stream of the column analysis (with `created`). */
+  const globalStream: number[] = [];
+  // tcp.stream of every frame when the column analysis sees only some (and `created` is missing).
+  const numbering = selected && created === null ? new TcpAnalyzer({ keepFrameColumns: false }) : analyzer;
   const key = new FrameKey();
   const pkt = new DecodedPacket();
   const light = new LightKey();
@@ -99,6 +110,7 @@ export async function collectDetails(
   const read = async (onFrame: (f: FrameRecord) => void) => readCapture(input, onFrame, { views: true });
   await read((f) => {
     if (f.kind !== RecordKind.PACKET) {
+      if (created !== null) return;
       pkt.reset();
       analyzer.analyze(f, pkt);
       if (numbering !== analyzer) numbering.analyze(f, pkt);
@@ -109,12 +121,33 @@ export async function collectDetails(
     f.data = bytes;
     let h = -1;
     if (lightTcpKey(f.linkType, bytes, f.off, f.capLen, f.origLen, light)) {
-      lightDecode(bytes, light, pkt);
       h = light.hash >>> 0;
+      // Numbered by creation frames: a frame of another pair needs nothing more.
+      if (created !== null && !selected!.hashes.has(h)) return;
+      lightDecode(bytes, light, pkt);
     } else {
       decodeFrameAt(f.linkType, bytes, f.off, f.capLen, f.origLen, pkt);
     }
-    if (numbering !== analyzer) {
+    let stream = -1;
+    if (created !== null) {
+      if ((pkt.tcpFields & TcpField.HEADER) === 0) return;
+      key.set(bytes, pkt);
+      if (h < 0) h = flowHashV1(bytes, key.v, key.src, key.dst, pkt.srcPort, pkt.dstPort);
+      if (
+        !selected!.hashes.has(h) ||
+        !selected!.pairs.has(
+          pairKey(formatAddress(bytes, key.src, key.v), pkt.srcPort, formatAddress(bytes, key.dst, key.v), pkt.dstPort),
+        )
+      )
+        return;
+      const before = analyzer.streamCount;
+      analyzer.analyze(f, pkt);
+      // A conversation created here is the whole capture's stream created by this frame.
+      for (let k = before; k < analyzer.streamCount; k++) globalStream.push(rankOf(created, f.number));
+      if (pkt.status !== DecodeStatus.OK || pkt.inIcmpError) return;
+      const local = analyzer.stream(f.number);
+      stream = local >= 0 ? globalStream[local]! : -1;
+    } else if (numbering !== analyzer) {
       numbering.analyze(f, pkt);
       if ((pkt.tcpFields & TcpField.HEADER) !== 0) {
         key.set(bytes, pkt);
@@ -135,9 +168,11 @@ export async function collectDetails(
     } else {
       analyzer.analyze(f, pkt);
     }
-    if (pkt.status !== DecodeStatus.OK || pkt.inIcmpError) return;
+    if (created === null) {
+      if (pkt.status !== DecodeStatus.OK || pkt.inIcmpError) return;
+      stream = numbering === analyzer ? analyzer.stream(f.number) : numbering.lastStream;
+    }
     const n = f.number;
-    const stream = numbering === analyzer ? analyzer.stream(n) : numbering.lastStream;
     if (stream < 0 || !streams.has(stream)) return;
     const src = `${netSrc(pkt, f.data)}:${pkt.srcPort}`;
     const dst = `${netDst(pkt, f.data)}:${pkt.dstPort}`;
@@ -185,6 +220,20 @@ export async function collectDetails(
   return [...details.values()]
     .sort((x, y) => x.stream - y.stream)
     .map(({ aKey: _a, t0: _t, ...rest }) => rest);
+}
+
+/** Index of `frame` in the ascending `frames` (−1 when absent: the stream is then left out). */
+function rankOf(frames: Float64Array, frame: number): number {
+  let lo = 0;
+  let hi = frames.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = frames[mid]!;
+    if (v === frame) return mid;
+    if (v < frame) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /**

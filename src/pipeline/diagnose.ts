@@ -118,6 +118,7 @@ export async function diagnoseCapture(
         ? await collectDetails(file, streams, evidence, {
             maxPacketsPerStream: options.maxDetailPackets ?? 3000,
             connections: conns,
+            streamFrames: result.streamFrames,
           })
         : [];
     const first = s.firstTs ? s.firstTs[0] + s.firstTs[1] / 1e9 : null;

@@ -193,6 +193,18 @@ function renumber(frames: Float64Array[]): Int32Array[] {
   }
 }
 
+function mergedStreamFrames(frames: Float64Array[]): Float64Array {
+  let n = 0;
+  for (const f of frames) n += f.length;
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const f of frames) {
+    all.set(f, k);
+    k += f.length;
+  }
+  return all.sort();
+}
+
 function addStats(into: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) {
     if (typeof v === "number") into[k] = (into[k] as number) + v;
@@ -340,6 +352,8 @@ function mergeShards(
       streams,
       unackedCapHits,
       suspiciousResets: suspicious,
+      // (The shards' creation frames, merged: the global numbering renumber() gave.)
+      streamFrames: mergedStreamFrames(results.map((r) => r.streamFrames)),
     },
   };
 }

@@ -57,9 +57,9 @@ export interface PassResult {
   streams: number;
   unackedCapHits: number;
   suspicious: SuspiciousPacket[];
-  // ---- for merging shards (empty for one thread) ----
   /** Frame that created each stream, in stream order (ascending). */
   streamFrames: Float64Array;
+  // ---- for merging shards (empty for one thread) ----
   /** Pairs (frame, +1 | −1): connections opening and ending, in the order they happened. */
   openLog: Float64Array;
   /** Finished 4-tuples the tracker remembered (Tombs made). */
@@ -169,9 +169,8 @@ export async function runPass(
         }
       }
       analyzer.analyze(f, pkt);
-      if (sharded) {
-        for (const n = analyzer.streamCount; streams < n; streams++) streamFrames.push(f.number);
-      }
+      // (Also one thread: the frames that created the streams number them for diagnose's details pass.)
+      for (const n = analyzer.streamCount; streams < n; streams++) streamFrames.push(f.number);
       if (pkt.status !== DecodeStatus.OK) {
         skip(pkt.reason || "not TCP", f.number);
         return;

@@ -1,11 +1,13 @@
 /**
- * The analysis pass on two threads as a pipeline: this thread reads, decodes and runs the Wireshark
- * analysis (and the TTL watch) for every frame, exactly as the one-thread pass does; a worker runs the
+ * The analysis pass on two threads as a pipeline: this thread decodes and runs the Wireshark analysis
+ * (and the TTL watch) for every frame, exactly as the one-thread pass does; a worker runs the
  * connection tracker on the packets this thread hands over through shared memory (tracker-feed.ts),
- * in file order. The tracker sees the very calls it would see on one thread, so the result is the
- * one-thread result by construction: no renumbering, no merge, and no global cap to check — unlike
- * flow sharding (parallel.ts), nothing is read, decoded or compiled twice, which on two cores is what
- * matters. It needs no re-readable input: standard input and compressed files work too.
+ * in file order — and, for a regular file, reads the file for this thread into shared memory, where
+ * it is parsed in place (capture/shared-read.ts), since the tracker is the lighter stage. The tracker
+ * sees the very calls it would see on one thread, so the result is the one-thread result by
+ * construction: no renumbering, no merge, and no global cap to check — unlike flow sharding
+ * (parallel.ts), nothing is read, decoded or compiled twice, which on two cores is what matters. It
+ * needs no re-readable input: standard input and compressed files work too.
  */
 import { statSync } from "node:fs";
 import type { CaptureInput } from "../capture/index.js";
@@ -121,6 +123,7 @@ export async function analyzePipelined(
       streams: pass.streams,
       unackedCapHits: pass.unackedCapHits,
       suspiciousResets: pass.suspicious,
+      streamFrames: pass.conversationsForgotten > 0 ? null : pass.streamFrames,
     },
     texts: pairs.map((p) => p[1]),
   };

@@ -8,7 +8,7 @@
  * the tables `packets` (one row per frame, Wireshark's columns) and `connections` (one row per TCP
  * connection with its flows record). A detail job writes one streams/<n>.json.
  */
-import { mkdirSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import { basename, join } from "node:path";
 import {
   DOUBLE,
@@ -36,7 +36,7 @@ import { formatProblem } from "../render/problems.js";
 import { renderReportHtml } from "../render/report-html.js";
 import { compareLadderSvg, renderCompareHtml } from "../render/compare-html.js";
 import { correlateFindingLadderSvg, renderCorrelateHtml } from "../render/correlate-html.js";
-import { colorOf, PACKETS_TABLE, CONNECTIONS_TABLE } from "./schema.js";
+import { colorOf, PACKETS_TABLE, CONNECTIONS_TABLE, STREAM_FRAMES_FILE } from "./schema.js";
 
 export type JobRequest =
   | { kind: "capture"; id: string; dir: string; input: string; name: string }
@@ -53,6 +53,8 @@ export type JobRequest =
       stream: number;
       evidence: number[];
       record: ConnectionRecord | null;
+      /** The analysis's stream creation frames (STREAM_FRAMES_FILE), when it wrote them. */
+      streamFrames: string | null;
       out: string;
     };
 
@@ -97,7 +99,7 @@ function writeLadder(dir: string, n: number, svg: string): void {
   writeAtomic(join(dir, "ladders", `${n}.svg`), svg);
 }
 
-function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string | Uint8Array): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
@@ -157,7 +159,7 @@ async function diagnoseAndStore(
 ): Promise<JobMessage> {
   progress("analysing", 0);
   // Reading and diagnosing: about the first 40 % of the time; the packet list (two passes) the rest.
-  const { report, summary, connections } = await diagnoseWithConnections(job.input, {
+  const { report, summary, connections, streamFrames } = await diagnoseWithConnections(job.input, {
     name: job.name,
     onProgress: (read, size) => progress("analysing", size > 0 ? (0.4 * read) / size : 0),
   });
@@ -169,6 +171,9 @@ async function diagnoseAndStore(
   writeAtomic(join(job.dir, "report.json"), JSON.stringify(report));
   writeAtomic(join(job.dir, "findings.json"), JSON.stringify(report.findings));
   for (const d of report.details) writeAtomic(join(job.dir, "streams", `${d.stream}.json`), JSON.stringify(d));
+  // For the ladders of other streams later: the pass that draws one then looks at that pair's frames only.
+  if (streamFrames !== null)
+    writeAtomic(join(job.dir, STREAM_FRAMES_FILE), new Uint8Array(streamFrames.buffer, streamFrames.byteOffset, streamFrames.byteLength));
   writeAtomic(join(job.dir, "report.html"), renderReportHtml(report));
   progress("storing connections", 0.42);
   const t0 = report.capture.firstTs ?? 0;
@@ -356,7 +361,12 @@ async function runComparison(job: Extract<JobRequest, { kind: "compare" | "corre
 }
 
 async function runDetail(job: Extract<JobRequest, { kind: "detail" }>): Promise<JobMessage> {
-  const detail = await streamDetail(job.input, job.stream, job.evidence, job.record ?? undefined);
+  let frames: Float64Array | null = null;
+  if (job.streamFrames !== null && existsSync(job.streamFrames)) {
+    const b = readFileSync(job.streamFrames);
+    frames = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  }
+  const detail = await streamDetail(job.input, job.stream, job.evidence, job.record ?? undefined, 3000, frames);
   writeAtomic(job.out, JSON.stringify(detail));
   return { type: "done" };
 }

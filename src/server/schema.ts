@@ -5,6 +5,13 @@
  * without reading the rest of the table.
  */
 
+/**
+ * Beside the tables, in the analysis directory: the first pass's stream creation frames
+ * (AnalyzeResult.streamFrames) as raw float64 values, which let a ladder of a stream no finding
+ * names be drawn from a pass that looks closely at that connection's frames only.
+ */
+export const STREAM_FRAMES_FILE = "stream-frames.f64";
+
 /** One row per frame: Wireshark's packet-list columns (PacketRow of docs/web-api.md). */
 export const PACKETS_TABLE = `CREATE TABLE packets (
   i UINTEGER NOT NULL, no UINTEGER NOT NULL, t DOUBLE, src VARCHAR, dst VARCHAR, proto VARCHAR,

@@ -28,6 +28,7 @@ import { Catalog, type AnalysisEntry, type AnalysisKind } from "./catalog.js";
 import { DetailLane, JobQueue } from "./jobs.js";
 import { HttpError, receiveUpload, tooLarge } from "./upload.js";
 import { StaticApp } from "./static-app.js";
+import { STREAM_FRAMES_FILE } from "./schema.js";
 
 export interface ServeOptions {
   host: string;
@@ -499,6 +500,7 @@ export class Server {
         stream,
         evidence,
         record: found.record as never,
+        streamFrames: join(this.dir(e.id), STREAM_FRAMES_FILE),
         out: file,
       });
       if (m.type === "failed") throw new HttpError(500, m.error);
