@@ -127,3 +127,25 @@ test("a filler that stops leaves the reader with a one-line problem, not waiting
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the reader's event loop turns between chunks (messages, timers and progress go on)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-shared-"));
+  try {
+    const file = join(dir, "a.pcap");
+    writeFileSync(file, writePcap(packets(400, 100), { linkType: 1 }));
+    let turns = 0;
+    let on = true;
+    const tick = (): void => {
+      turns++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // about 30 chunks of 2 KiB
+    const got = await readShared(file, newSharedReadBuffers(file, 0, 2, 2048, 512));
+    on = false;
+    assert.ok(got.frames.length === 400);
+    assert.ok(turns >= 20, `the event loop turned ${turns} times`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -192,6 +192,8 @@ export class SharedChunkSource implements ByteSource {
   /** The next chunk, or null at the end of the file. Release the previous one after using it. */
   async borrow(): Promise<LentChunk | null> {
     if (this.eof) return null;
+    // The event loop gets a turn between chunks (messages, timers, progress reports to a parent).
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.fd >= 0) {
       // The head of the file, read here (alternating buffers: see `heads`).
       const room = this.b.roomBytes;

@@ -1,19 +1,25 @@
 /**
  * The hand-over between the two stages of the pipelined pass (pipelined.ts): the thread that reads,
  * decodes and runs the Wireshark analysis writes, for every packet it would give the connection
- * tracker, one fixed-size entry into a ring in shared memory; the tracker's thread reads the entries
- * in the same order and calls ConnectionTracker.observe with exactly what the one-thread pass passes.
+ * tracker, an entry into a ring in shared memory; the tracker's thread reads the entries in the same
+ * order and calls ConnectionTracker.observe with exactly what the one-thread pass passes.
  *
- * An entry holds the frame's number and time, the decoded fields the tracker reads, the analysis's
- * results for the packet and the packet's two addresses (the only bytes of the frame the tracker
- * reads — without checksum verification, which therefore does not use this path). The reader hands
- * the tracker a DecodedPacket whose address offsets point into the ring itself, so nothing is copied
- * twice and nothing is allocated per packet.
+ * The ring is made of 64-byte slots (one cache line). An entry is one slot — the frame's number and
+ * time, the decoded fields the tracker reads and the analysis's results for the packet — followed by
+ * up to two more when needed:
+ *  - ADDRESSES: the packet's two addresses, the only bytes of the frame the tracker reads (without
+ *    checksum verification, which therefore does not use this path). They are sent once per
+ *    address/port pair (the analysis's tuple and generation, which name a key for good); the reader
+ *    keeps them per tuple, in the direction of the pair's dir-0 sender, and hands the tracker a
+ *    DecodedPacket whose address offsets point there;
+ *  - WIDE: the frame number and times as doubles, for the rare capture where they do not fit 32 bits,
+ *    and the receiver ISN of pasted text.
+ * A slot's words are written and read a word at a time; nothing is allocated per packet.
  *
  * Counters in a small Int32Array (both sides only ever add to them; differences are taken with
- * 32-bit wrap-around, so more than 2^31 packets are fine as long as the ring holds fewer):
- *  - WRITTEN: entries published by the writer (stored every BATCH entries and at the end);
- *  - READ: entries the reader is done with (the writer may reuse their room);
+ * 32-bit wrap-around, so more than 2^31 slots are fine as long as the ring holds fewer):
+ *  - WRITTEN: slots published by the writer (stored every BATCH slots and at the end);
+ *  - READ: slots the reader is done with (the writer may reuse their room);
  *  - STATE: 1 once the writer published its last entry; 2 when either side gave up (an error);
  *  - WANTED: the WRITTEN value from which a reader that caught up wants to be woken.
  * Each side sleeps with Atomics.wait on the other's counter when it has nothing to do. (A wake-up
@@ -22,44 +28,39 @@
 import type { FrameRecord } from "../model/frame.js";
 import { DecodedPacket, type DecodeStatusCode } from "../model/packet.js";
 
-/** Bytes per entry (a multiple of 8: the first four fields are doubles). */
-const STRIDE = 120;
-const INTS = STRIDE / 4;
-const DOUBLES = STRIDE / 8;
-/** Double index of each double field in an entry. */
-const F_FRAME = 0;
-/** NaN: none. */
-const F_RECEIVER_ISN = 1;
-const F_TS_SEC = 2;
-const F_TS_NSEC = 3;
-/** Int32 index of each other field (after the doubles); small fields share a word. */
-const I_SEQ = 8;
-const I_ACK = 9;
-const I_LEN = 10;
-const I_WIN = 11;
-const I_IP_LEN = 12;
-/** srcPort << 16 | dstPort */
-const I_PORTS = 13;
-/** tcp flags (12 bits) | MISC bits below | ip version << 20 | decode status << 24 */
-const I_MISC = 14;
-/** (mss + 1) | (wscale + 1) << 17 */
-const I_OPTIONS = 15;
-/** tcpFields | tcpHeaderLen << 8 */
-const I_HEADER = 16;
-const I_STREAM = 17;
-const I_WS_FLAGS = 18;
-const I_TUPLE = 19;
-const I_TUPLE_GEN = 20;
-/** The two addresses: 4 words each (IPv4 uses the first), the bytes in the frame's order. */
-const I_ADDR = 21;
-// I_MISC bits (above the 12 flag bits)
+/** Int32 words per slot (64 bytes). */
+const WORDS = 16;
+// The words of an entry's first slot.
+const W_FRAME = 0;
+const W_TS_SEC = 1;
+const W_TS_NSEC = 2;
+/** tcp flags (12 bits) | the MISC bits below | decode status << 24 */
+const W_MISC = 3;
+const W_SEQ = 4;
+const W_ACK = 5;
+const W_LEN = 6;
+/** window (16 bits) | TCP header length << 16 (8 bits) | tcpFields << 24 (4 bits) | ip version << 28 */
+const W_HEADER = 7;
+const W_IP_LEN = 8;
+const W_STREAM = 9;
+const W_WS_FLAGS = 10;
+const W_TUPLE = 11;
+const W_TUPLE_GEN = 12;
+/** SYN packets only (the tracker reads the options of those only): (mss + 1) | (wscale + 1) << 17 */
+const W_OPTIONS = 13;
+// W_MISC bits (above the 12 flag bits)
 const HAS_TS = 1 << 12;
-const SACK_PERMITTED = 1 << 13;
-const TIMESTAMPS = 1 << 14;
-const TFO = 1 << 15;
-const HEADER_TRUNCATED = 1 << 16;
-const IN_ICMP_ERROR = 1 << 17;
-const DIR_1 = 1 << 18;
+const DIR_1 = 1 << 13;
+const SACK_PERMITTED = 1 << 14;
+const TIMESTAMPS = 1 << 15;
+const TFO = 1 << 16;
+const HEADER_TRUNCATED = 1 << 17;
+const IN_ICMP_ERROR = 1 << 18;
+/** An ADDRESSES slot follows (source in words 0–3, destination in 4–7, the frame's byte order). */
+const ADDRESSES = 1 << 19;
+/** A WIDE slot follows (doubles: frame, tsSec, tsNsec, receiverIsn or NaN). */
+const WIDE = 1 << 20;
+const SYN = 0x002;
 /** Addresses need no byte shuffling when words are stored little-endian (as on every platform Node runs). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -72,10 +73,10 @@ const WANTED = 3;
 const STATE_DONE = 1;
 const STATE_FAILED = 2;
 
-/** Entries published at a time (fewer wake-ups of the reader). */
+/** Slots published at a time (fewer wake-ups of the reader). */
 const BATCH = 2048;
-/** Default ring size in entries (15 MiB): room for the tracker's thread to start up meanwhile. */
-export const DEFAULT_FEED_ENTRIES = 1 << 17;
+/** Default ring size in slots (16 MiB): room for the tracker's thread to start up meanwhile. */
+export const DEFAULT_FEED_ENTRIES = 1 << 18;
 /**
  * A reader that caught up sleeps until the writer is this many entries ahead: a wake-up per batch
  * would cost a system call on each side thousands of times (the tracker is the faster stage).
@@ -95,8 +96,8 @@ export interface FeedBuffers {
 
 export function newFeedBuffers(entries = DEFAULT_FEED_ENTRIES): FeedBuffers {
   if (!Number.isInteger(entries) || entries < BATCH || (entries & (entries - 1)) !== 0)
-    throw new RangeError(`feed entries must be a power of two >= ${BATCH}`);
-  return { ring: new SharedArrayBuffer(entries * STRIDE), counters: new SharedArrayBuffer(16), entries };
+    throw new RangeError(`feed slots must be a power of two >= ${BATCH}`);
+  return { ring: new SharedArrayBuffer(entries * WORDS * 4), counters: new SharedArrayBuffer(16), entries };
 }
 
 /** Wakes a reader sleeping for entries (its `between` work may be due). */
@@ -114,17 +115,19 @@ function word(d: Uint8Array, o: number): number {
     : (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
 }
 
-/** The writing side: one push per packet, in file order, then close(). */
+/** The writing side: one observe() per packet, in file order, then close(). */
 export class FeedWriter {
   private readonly i: Int32Array;
   private readonly f: Float64Array;
   private readonly counters: Int32Array;
   private readonly mask: number;
   private readonly entries: number;
-  /** Entries written (published or not). */
+  /** Slots written (published or not). */
   private w = 0;
-  /** Entries the reader had finished at the last look. */
+  /** Slots the reader had finished at the last look. */
   private r = 0;
+  /** Per tuple: its generation + 1 once its addresses were sent. */
+  private sent: Int32Array = new Int32Array(1024);
 
   constructor(b: FeedBuffers) {
     this.i = new Int32Array(b.ring);
@@ -147,54 +150,87 @@ export class FeedWriter {
     tupleGen: number,
     dir: number,
   ): void {
-    if (((this.w - this.r) | 0) >= this.entries) this.waitForRoom();
-    const slot = this.w & this.mask;
-    this.w = (this.w + 1) | 0;
-    const f = this.f;
+    const n = frame.number;
+    const sec = frame.tsSec;
+    const nsec = frame.tsNsec;
+    const isn = frame.receiverIsn;
+    let misc = pkt.flags | (pkt.status << 24);
+    if ((n | 0) !== n || (sec | 0) !== sec || (nsec | 0) !== nsec || isn !== undefined) misc |= WIDE;
+    let sent: Int32Array = this.sent;
+    if (tuple < 0) misc |= ADDRESSES;
+    else {
+      if (tuple >= sent.length) sent = this.growSent(tuple);
+      if (sent[tuple] !== tupleGen + 1) {
+        sent[tuple] = tupleGen + 1;
+        misc |= ADDRESSES;
+      }
+    }
+    const slots = 1 + ((misc & ADDRESSES) !== 0 ? 1 : 0) + ((misc & WIDE) !== 0 ? 1 : 0);
+    if (((this.w + slots - this.r) | 0) > this.entries) this.waitForRoom(slots);
+    const mask = this.mask;
     const i = this.i;
-    const fb = slot * DOUBLES;
-    const ib = slot * INTS;
-    f[fb + F_FRAME] = frame.number;
-    f[fb + F_RECEIVER_ISN] = frame.receiverIsn ?? Number.NaN;
-    f[fb + F_TS_SEC] = frame.tsSec;
-    f[fb + F_TS_NSEC] = frame.tsNsec;
-    i[ib + I_SEQ] = pkt.seq;
-    i[ib + I_ACK] = pkt.ack;
-    i[ib + I_LEN] = pkt.payloadLen;
-    i[ib + I_WIN] = pkt.windowRaw;
-    i[ib + I_IP_LEN] = pkt.ipTotalLen;
-    i[ib + I_PORTS] = (pkt.srcPort << 16) | pkt.dstPort;
-    const v = pkt.ipVersion;
-    let misc = pkt.flags | (v << 20) | (pkt.status << 24);
+    let at = (this.w & mask) * WORDS;
     if (frame.hasTs) misc |= HAS_TS;
+    if (dir === 1) misc |= DIR_1;
     if (pkt.sackPermitted) misc |= SACK_PERMITTED;
     if (pkt.hasTimestamps) misc |= TIMESTAMPS;
     if (pkt.hasTfo) misc |= TFO;
     if (pkt.tcpHeaderTruncated) misc |= HEADER_TRUNCATED;
     if (pkt.inIcmpError) misc |= IN_ICMP_ERROR;
-    if (dir === 1) misc |= DIR_1;
-    i[ib + I_MISC] = misc;
-    i[ib + I_OPTIONS] = (pkt.mss + 1) | ((pkt.wscale + 1) << 17);
-    i[ib + I_HEADER] = pkt.tcpFields | (pkt.tcpHeaderLen << 8);
-    i[ib + I_STREAM] = stream;
-    i[ib + I_WS_FLAGS] = wsFlags;
-    i[ib + I_TUPLE] = tuple;
-    i[ib + I_TUPLE_GEN] = tupleGen;
-    // The addresses (the tracker keys and names connections by them), a word at a time.
-    const d = frame.data;
-    const a = ib + I_ADDR;
-    if (v === 4) {
-      i[a] = word(d, pkt.srcAddrOff);
-      i[a + 4] = word(d, pkt.dstAddrOff);
-    } else if (v === 6) {
-      const s = pkt.srcAddrOff;
-      const t = pkt.dstAddrOff;
-      for (let k = 0; k < 4; k++) {
-        i[a + k] = word(d, s + 4 * k);
-        i[a + 4 + k] = word(d, t + 4 * k);
+    const flags = pkt.flags;
+    i[at + W_FRAME] = n;
+    i[at + W_TS_SEC] = sec;
+    i[at + W_TS_NSEC] = nsec;
+    i[at + W_MISC] = misc;
+    i[at + W_SEQ] = pkt.seq;
+    i[at + W_ACK] = pkt.ack;
+    i[at + W_LEN] = pkt.payloadLen;
+    const v = pkt.ipVersion;
+    i[at + W_HEADER] = pkt.windowRaw | (pkt.tcpHeaderLen << 16) | (pkt.tcpFields << 24) | (v << 28);
+    i[at + W_IP_LEN] = pkt.ipTotalLen;
+    i[at + W_STREAM] = stream;
+    i[at + W_WS_FLAGS] = wsFlags;
+    i[at + W_TUPLE] = tuple;
+    i[at + W_TUPLE_GEN] = tupleGen;
+    if ((flags & SYN) !== 0) i[at + W_OPTIONS] = (pkt.mss + 1) | ((pkt.wscale + 1) << 17);
+    this.w = (this.w + 1) | 0;
+    if ((misc & ADDRESSES) !== 0) {
+      at = (this.w & mask) * WORDS;
+      const d = frame.data;
+      i[at + 8] = (pkt.srcPort << 16) | pkt.dstPort;
+      if (v === 4) {
+        i[at] = word(d, pkt.srcAddrOff);
+        i[at + 4] = word(d, pkt.dstAddrOff);
+      } else if (v === 6) {
+        const s = pkt.srcAddrOff;
+        const t = pkt.dstAddrOff;
+        for (let k = 0; k < 4; k++) {
+          i[at + k] = word(d, s + 4 * k);
+          i[at + 4 + k] = word(d, t + 4 * k);
+        }
       }
+      this.w = (this.w + 1) | 0;
     }
-    if ((this.w & (BATCH - 1)) === 0) this.publish();
+    if ((misc & WIDE) !== 0) {
+      const fb = ((this.w & mask) * WORDS) >> 1;
+      const f = this.f;
+      f[fb] = n;
+      f[fb + 1] = sec;
+      f[fb + 2] = nsec;
+      f[fb + 3] = isn ?? Number.NaN;
+      this.w = (this.w + 1) | 0;
+    }
+    // Published every BATCH slots (an entry may step over the boundary).
+    if ((this.w & (BATCH - 1)) < slots) this.publish();
+  }
+
+  private growSent(tuple: number): Int32Array {
+    let n = this.sent.length * 2;
+    while (n <= tuple) n *= 2;
+    const g = new Int32Array(n);
+    g.set(this.sent);
+    this.sent = g;
+    return g;
   }
 
   /** Makes every entry written so far visible to the reader (and wakes it when it waits for them). */
@@ -217,7 +253,7 @@ export class FeedWriter {
     Atomics.notify(this.counters, WRITTEN);
   }
 
-  private waitForRoom(): void {
+  private waitForRoom(slots: number): void {
     // Everything written must be visible (and the reader awake), or it may wait for it while we wait for room.
     this.publish(true);
     const c = this.counters;
@@ -226,7 +262,7 @@ export class FeedWriter {
       const r = Atomics.load(c, READ);
       if (r !== this.r) waited = 0;
       this.r = r;
-      if (((this.w - this.r) | 0) < this.entries) return;
+      if (((this.w + slots - this.r) | 0) <= this.entries) return;
       if (Atomics.load(c, STATE) === STATE_FAILED) throw new FeedAborted("the connection tracker's thread stopped");
       // A thread that died without a word (this thread's event loop cannot hear of it while it waits).
       if (waited >= STALL_MS) throw new FeedAborted("the connection tracker's thread stopped responding");
@@ -240,23 +276,26 @@ export class FeedWriter {
 export class FeedReader {
   private readonly i: Int32Array;
   private readonly f: Float64Array;
-  private readonly u: Uint8Array;
   private readonly counters: Int32Array;
   private readonly mask: number;
   private readonly pkt = new DecodedPacket();
   private readonly frame: FrameRecord;
   private readonly wakeAhead: number;
+  /** Per tuple: the pair's addresses (the dir-0 sender's first, 16 bytes each) and ports (its first). */
+  private addrs = new Uint8Array(1024 * 32);
+  private ports = new Int32Array(1024);
+  /** addrs as words (for copying an ADDRESSES slot in). */
+  private addrWords = new Int32Array(this.addrs.buffer);
 
   constructor(b: FeedBuffers, frame: FrameRecord) {
     this.i = new Int32Array(b.ring);
     this.f = new Float64Array(b.ring);
-    this.u = new Uint8Array(b.ring);
     this.counters = new Int32Array(b.counters);
     this.mask = b.entries - 1;
     this.wakeAhead = Math.min(WAKE_AHEAD, b.entries >> 2);
     this.frame = frame;
-    frame.data = this.u;
-    frame.buf = this.u;
+    frame.data = this.addrs;
+    frame.buf = this.addrs;
     frame.off = 0;
   }
 
@@ -299,10 +338,11 @@ export class FeedReader {
         continue;
       }
       while (r !== w) {
-        this.deliver(r & this.mask, observe);
-        r = (r + 1) | 0;
+        const next = this.deliver(r, observe);
         // Give room back now and then, not only at the end of what was published.
-        if ((r & (BATCH - 1)) === 0) {
+        const crossed = (next & (BATCH - 1)) < ((next - r) | 0);
+        r = next;
+        if (crossed) {
           Atomics.store(c, READ, r);
           Atomics.notify(c, READ);
           between?.();
@@ -313,8 +353,9 @@ export class FeedReader {
     }
   }
 
+  /** Hands over the entry at slot count `r`; returns the slot count after it. */
   private deliver(
-    slot: number,
+    r: number,
     observe: (
       frame: FrameRecord,
       pkt: DecodedPacket,
@@ -324,53 +365,101 @@ export class FeedReader {
       tupleGen: number,
       dir: number,
     ) => void,
-  ): void {
+  ): number {
     const i = this.i;
-    const f = this.f;
-    const ib = slot * INTS;
-    const fb = slot * DOUBLES;
+    const mask = this.mask;
+    const at = (r & mask) * WORDS;
+    r = (r + 1) | 0;
     const frame = this.frame;
-    frame.number = f[fb + F_FRAME]!;
-    const isn = f[fb + F_RECEIVER_ISN]!;
-    frame.receiverIsn = Number.isNaN(isn) ? undefined : isn;
-    frame.tsSec = f[fb + F_TS_SEC]!;
-    frame.tsNsec = f[fb + F_TS_NSEC]!;
     const p = this.pkt;
-    p.seq = i[ib + I_SEQ]! >>> 0;
-    p.ack = i[ib + I_ACK]! >>> 0;
-    p.payloadLen = i[ib + I_LEN]!;
-    p.windowRaw = i[ib + I_WIN]!;
-    p.ipTotalLen = i[ib + I_IP_LEN]!;
-    const ports = i[ib + I_PORTS]!;
-    p.srcPort = ports >>> 16;
-    p.dstPort = ports & 0xffff;
-    const misc = i[ib + I_MISC]!;
-    p.flags = misc & 0xfff;
+    const misc = i[at + W_MISC]!;
+    const flags = misc & 0xfff;
+    const dir = (misc & DIR_1) !== 0 ? 1 : 0;
+    const tuple = i[at + W_TUPLE]!;
+    // The pair's addresses and ports: kept per tuple (or, without one, in slot of their own at −1).
+    const key = tuple >= 0 ? tuple : this.addrs.length / 32 - 1;
+    if ((misc & ADDRESSES) !== 0) {
+      const from = (r & mask) * WORDS;
+      r = (r + 1) | 0;
+      if (key * 32 >= this.addrs.length) this.grow(key);
+      const words = this.addrWords;
+      const to = key * 8;
+      // In the dir-0 sender's direction.
+      const s = dir === 0 ? from : from + 4;
+      const t = dir === 0 ? from + 4 : from;
+      for (let k = 0; k < 4; k++) {
+        words[to + k] = i[s + k]!;
+        words[to + 4 + k] = i[t + k]!;
+      }
+      const sp = i[from + 8]! >>> 16;
+      const dp = i[from + 8]! & 0xffff;
+      this.ports[key] = dir === 0 ? (sp << 16) | dp : (dp << 16) | sp;
+    }
+    if ((misc & WIDE) !== 0) {
+      const fb = ((r & mask) * WORDS) >> 1;
+      r = (r + 1) | 0;
+      const f = this.f;
+      frame.number = f[fb]!;
+      frame.tsSec = f[fb + 1]!;
+      frame.tsNsec = f[fb + 2]!;
+      const isn = f[fb + 3]!;
+      frame.receiverIsn = Number.isNaN(isn) ? undefined : isn;
+    } else {
+      frame.number = i[at + W_FRAME]!;
+      frame.tsSec = i[at + W_TS_SEC]!;
+      frame.tsNsec = i[at + W_TS_NSEC]!;
+      frame.receiverIsn = undefined;
+    }
     frame.hasTs = (misc & HAS_TS) !== 0;
+    frame.data = this.addrs;
+    p.flags = flags;
+    p.status = ((misc >>> 24) & 0xf) as DecodeStatusCode;
     p.sackPermitted = (misc & SACK_PERMITTED) !== 0;
     p.hasTimestamps = (misc & TIMESTAMPS) !== 0;
     p.hasTfo = (misc & TFO) !== 0;
     p.tcpHeaderTruncated = (misc & HEADER_TRUNCATED) !== 0;
     p.inIcmpError = (misc & IN_ICMP_ERROR) !== 0;
-    p.ipVersion = (misc >>> 20) & 0xf;
-    p.status = ((misc >>> 24) & 0xff) as DecodeStatusCode;
-    const opts = i[ib + I_OPTIONS]!;
-    p.mss = (opts & 0x1ffff) - 1;
-    p.wscale = (opts >>> 17) - 1;
-    const header = i[ib + I_HEADER]!;
-    p.tcpFields = header & 0xff;
-    p.tcpHeaderLen = header >>> 8;
-    const a = (ib + I_ADDR) * 4;
-    p.srcAddrOff = a;
-    p.dstAddrOff = a + 16;
-    observe(
-      frame,
-      p,
-      i[ib + I_STREAM]!,
-      i[ib + I_WS_FLAGS]!,
-      i[ib + I_TUPLE]!,
-      i[ib + I_TUPLE_GEN]!,
-      (misc & DIR_1) !== 0 ? 1 : 0,
-    );
+    p.seq = i[at + W_SEQ]! >>> 0;
+    p.ack = i[at + W_ACK]! >>> 0;
+    p.payloadLen = i[at + W_LEN]!;
+    const header = i[at + W_HEADER]!;
+    p.windowRaw = header & 0xffff;
+    p.tcpHeaderLen = (header >>> 16) & 0xff;
+    p.tcpFields = (header >>> 24) & 0xf;
+    p.ipVersion = header >>> 28;
+    p.ipTotalLen = i[at + W_IP_LEN]!;
+    if ((flags & SYN) !== 0) {
+      const opts = i[at + W_OPTIONS]!;
+      p.mss = (opts & 0x1ffff) - 1;
+      p.wscale = (opts >>> 17) - 1;
+    }
+    const a = key * 32;
+    const ports = this.ports[key]!;
+    if (dir === 0) {
+      p.srcAddrOff = a;
+      p.dstAddrOff = a + 16;
+      p.srcPort = ports >>> 16;
+      p.dstPort = ports & 0xffff;
+    } else {
+      p.srcAddrOff = a + 16;
+      p.dstAddrOff = a;
+      p.srcPort = ports & 0xffff;
+      p.dstPort = ports >>> 16;
+    }
+    observe(frame, p, i[at + W_STREAM]!, i[at + W_WS_FLAGS]!, tuple, i[at + W_TUPLE_GEN]!, dir);
+    return r;
+  }
+
+  /** Room in the per-tuple tables for tuple `key` (and one spare entry at the end for tuple −1). */
+  private grow(key: number): void {
+    let n = this.ports.length * 2;
+    while (n <= key + 1) n *= 2;
+    const addrs = new Uint8Array(n * 32);
+    addrs.set(this.addrs);
+    const ports = new Int32Array(n);
+    ports.set(this.ports);
+    this.addrs = addrs;
+    this.addrWords = new Int32Array(addrs.buffer);
+    this.ports = ports;
   }
 }
