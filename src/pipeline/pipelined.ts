@@ -53,7 +53,7 @@ export async function analyzePipelined(
   const read = regularFile(input) ? newSharedReadBuffers(input as string, readHeadBytes) : undefined;
   const config: TrackerWorkerConfig = { feed, read, connections: options.connections ?? {}, json };
   const worker = startWorker("tracker-worker", config);
-  const pairs: [number, string][] = [];
+  const batches: { uids: Int32Array; lengths: Int32Array; text: string }[] = [];
   let workerError: Error | null = null;
   let stats: TrackerStats | null = null;
   const finished = new Promise<void>((resolve, reject) => {
@@ -64,9 +64,11 @@ export async function analyzePipelined(
       reject(e);
     };
     worker.on("message", (m: { type: string } & Record<string, unknown>) => {
-      if (m.type === "records") {
-        if (json) for (const p of m.records as [number, string][]) pairs.push(p);
-        else for (const r of m.records as ConnectionRecord[]) onConnection?.(r);
+      if (m.type === "texts") {
+        // (Cut out later: slices of the joined text share its memory.)
+        batches.push({ uids: m.uids as Int32Array, lengths: m.lengths as Int32Array, text: m.text as string });
+      } else if (m.type === "records") {
+        for (const r of m.records as ConnectionRecord[]) onConnection?.(r);
       } else if (m.type === "result") {
         stats = m.stats as TrackerStats;
         resolve();
@@ -113,6 +115,15 @@ export async function analyzePipelined(
   await worker.terminate();
   const skipped = pass.skipped;
   for (const [k, v] of pass.summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
+  const pairs: [number, string][] = [];
+  for (const b of batches) {
+    let at = 0;
+    for (let k = 0; k < b.uids.length; k++) {
+      const n = b.lengths[k]!;
+      pairs.push([b.uids[k]!, b.text.slice(at, at + n)]);
+      at += n;
+    }
+  }
   pairs.sort((a, b) => a[0] - b[0]);
   return {
     result: {
