@@ -105,6 +105,17 @@ export function wakeReader(b: FeedBuffers): void {
   Atomics.notify(new Int32Array(b.counters), WRITTEN);
 }
 
+/** ConnectionTracker.observe's arguments, as the reader hands them over. */
+export type TrackerObserve = (
+  frame: FrameRecord,
+  pkt: DecodedPacket,
+  stream: number,
+  wsFlags: number,
+  tuple: number,
+  tupleGen: number,
+  dir: number,
+) => void;
+
 /** Thrown on either side when the other side gave up. */
 export class FeedAborted extends Error {}
 
@@ -311,18 +322,7 @@ export class FeedReader {
    * `between` is called every batch of entries and whenever the reader wakes up (other work of this
    * thread: wakeReader() wakes it for that).
    */
-  run(
-    observe: (
-      frame: FrameRecord,
-      pkt: DecodedPacket,
-      stream: number,
-      wsFlags: number,
-      tuple: number,
-      tupleGen: number,
-      dir: number,
-    ) => void,
-    between?: () => void,
-  ): void {
+  run(observe: TrackerObserve, between?: () => void): void {
     const c = this.counters;
     let r = Atomics.load(c, READ);
     for (;;) {
@@ -354,18 +354,7 @@ export class FeedReader {
   }
 
   /** Hands over the entry at slot count `r`; returns the slot count after it. */
-  private deliver(
-    r: number,
-    observe: (
-      frame: FrameRecord,
-      pkt: DecodedPacket,
-      stream: number,
-      wsFlags: number,
-      tuple: number,
-      tupleGen: number,
-      dir: number,
-    ) => void,
-  ): number {
+  private deliver(r: number, observe: TrackerObserve): number {
     const i = this.i;
     const mask = this.mask;
     const at = (r & mask) * WORDS;
