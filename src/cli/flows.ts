@@ -37,7 +37,7 @@ export function registerFlows(program: Command): void {
         for (const part of flowsJsonTextParts(texts)) {
           block.push(part);
           size += part.length;
-          if (size >= 1 << 20) {
+          if (size >= 4 << 20) {
             if (!process.stdout.write(block.join(""))) await once(process.stdout, "drain");
             block = [];
             size = 0;

@@ -16,7 +16,7 @@
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { decodeFrameAt } from "../decode/index.js";
-import { LightKey, lightDecode, lightTcpKey } from "../decode/light.js";
+import { LightKey, lightDecode, lightDecodeFrame, lightTcpKey } from "../decode/light.js";
 import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import { ALL_FLAGS, type AnalysisOptions, TcpAnalyzer } from "../tcp/index.js";
@@ -153,17 +153,20 @@ export async function runPass(
       const off = f.off;
       f.data = d;
       // The common frame (Ethernet, IP, a consistent TCP header) is recognised and decoded in one go;
-      // anything else goes through the full decoder.
-      if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light, sharded)) {
+      // anything else goes through the full decoder. (A shard looks at the key before decoding.)
+      if (!sharded) {
+        if (!lightDecodeFrame(f.linkType, d, off, f.capLen, f.origLen, pkt))
+          decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
+      } else if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light, true)) {
         // Whose frame is it? Others' frames only keep the shared clock.
-        if (sharded && (light.hash >>> 0) % shards !== shard) {
+        if ((light.hash >>> 0) % shards !== shard) {
           tracker.tick(f);
           return;
         }
         lightDecode(d, light, pkt);
       } else {
         decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
-        if (sharded && ownerOf(d, pkt, shards) !== shard) {
+        if (ownerOf(d, pkt, shards) !== shard) {
           if (pkt.status === DecodeStatus.OK && !pkt.inIcmpError && trackerAccepts(pkt)) tracker.tick(f);
           return;
         }
