@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --runs N] [--quick] [--files a,b] [--tasks info,flows]: makes the benchmark
  * captures with ../shared/bench/make-bench-captures.sh into bench-data/ (git-ignored) when missing,
- * then times tcpsleuth against its peers on the same file in one run and prints ratios. Wall time,
+ * then times tcpsleuth against its peers on the same file in one run and prints ratios (the capture is
+ * read through once before every timed run, so each starts from the page cache). Wall time,
  * CPU time (user + sys) and peak RSS come from /usr/bin/time; the run with the median wall time of
  * N runs is reported, with the load average at the start and end (the machine may be shared: CPU
  * time is the figure least moved by other jobs).
@@ -9,7 +10,7 @@
  *  --tasks: only these tasks (info = read + decode, flows = connections).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -38,7 +39,23 @@ function have(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 }
 
-function timeOnce(cmd: string[]): Timing {
+/**
+ * Reads `file` through (not timed): every tool starts with the capture in the page cache. The kernel
+ * here may reclaim cold cache pages on its own (DAMON), and a capture partly on disk again would time
+ * the disk instead of the tool.
+ */
+function warm(file: string): void {
+  const fd = openSync(file, "r");
+  const buf = Buffer.allocUnsafe(4 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length, null) > 0) {}
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function timeOnce(cmd: string[], file: string): Timing {
+  warm(file);
   const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", ...cmd], {
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
@@ -54,8 +71,8 @@ function timeOnce(cmd: string[]): Timing {
   };
 }
 
-function median(cmd: string[], n: number): Timing {
-  const all = Array.from({ length: n }, () => timeOnce(cmd)).sort((a, b) => a.wallS - b.wallS);
+function median(cmd: string[], n: number, file: string): Timing {
+  const all = Array.from({ length: n }, () => timeOnce(cmd, file)).sort((a, b) => a.wallS - b.wallS);
   return all[Math.floor(all.length / 2)]!;
 }
 
@@ -149,12 +166,12 @@ for (const name of files) {
     const small = name.includes("small");
     const n = small ? Math.max(runs, 5) : runs;
     const key = p.ours.join(" ");
-    const ours = oursDone.get(key) ?? median(p.ours, n);
+    const ours = oursDone.get(key) ?? median(p.ours, n, file);
     oursDone.set(key, ours);
     let peer: Timing | undefined;
     if (p.peer && !(p.smallOnly && !small)) {
-      if (!p.peerOnceOnLarge || small) peer = median(p.peer, n);
-      else if (name.endsWith(".pcap")) peer = median(p.peer, 1);
+      if (!p.peerOnceOnLarge || small) peer = median(p.peer, n, file);
+      else if (name.endsWith(".pcap")) peer = median(p.peer, 1, file);
     }
     rows.push([
       name,
