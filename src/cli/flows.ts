@@ -1,8 +1,15 @@
 import { once } from "node:events";
 import type { Command } from "commander";
-import { connections, connectionsJson } from "../api/index.js";
+import { type CaptureSummary, connections, connectionsJson } from "../api/index.js";
 import { flowsJsonTextParts, renderFlowsCsv, renderFlowsTable } from "../render/flows.js";
 import { parseWorkers, progressLine, reportProblems, useColor, WORKERS_HELP } from "./common.js";
+
+/** Nothing usable was read: the problems are the whole output. */
+function nothingRead(s: CaptureSummary): boolean {
+  if (s.records > 0 || !s.problems.some((p) => p.fatal)) return false;
+  reportProblems(s);
+  return true;
+}
 
 export function registerFlows(program: Command): void {
   program
@@ -28,10 +35,7 @@ export function registerFlows(program: Command): void {
         });
         progress.done();
         const s = result.summary;
-        if (s.records === 0 && s.problems.some((p) => p.fatal)) {
-          reportProblems(s);
-          return;
-        }
+        if (nothingRead(s)) return;
         let block: string[] = [];
         let size = 0;
         for (const part of flowsJsonTextParts(texts)) {
@@ -54,10 +58,7 @@ export function registerFlows(program: Command): void {
       });
       progress.done();
       const s = result.summary;
-      if (s.records === 0 && s.problems.some((p) => p.fatal)) {
-        reportProblems(s);
-        return;
-      }
+      if (nothingRead(s)) return;
       if (opts.csv) {
         process.stdout.write(renderFlowsCsv(list));
       } else {

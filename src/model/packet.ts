@@ -173,6 +173,12 @@ export class DecodedPacket {
     this.checksum = 0;
     this.payloadLen = 0;
     this.payloadCapturedLen = 0;
+    this.resetOptions();
+    this.tcpHeaderTruncated = false;
+  }
+
+  /** The TCP options' fields as for a header without options (the decoders set those they find). */
+  resetOptions(): void {
     this.mss = -1;
     this.wscale = -1;
     this.sackPermitted = false;
@@ -184,6 +190,5 @@ export class DecodedPacket {
     this.tfoCookieLen = 0;
     this.hasMptcp = false;
     this.optionsMalformed = false;
-    this.tcpHeaderTruncated = false;
   }
 }

@@ -14,7 +14,7 @@
  */
 import { readCapture, type CaptureInput } from "../capture/index.js";
 import { decodeFrameAt, formatAddress, netDst, netSrc } from "../decode/index.js";
-import { LightKey, lightDecode, lightTcpKey } from "../decode/light.js";
+import { LightKey, lightDecodeFrame, lightTcpKey } from "../decode/light.js";
 import { type FrameRecord, RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import type { ConnectionDetail, PacketView } from "../model/report.js";
@@ -124,7 +124,7 @@ export async function collectDetails(
       h = light.hash >>> 0;
       // Numbered by creation frames: a frame of another pair needs nothing more.
       if (created !== null && !selected!.hashes.has(h)) return;
-      lightDecode(bytes, light, pkt);
+      lightDecodeFrame(f.linkType, bytes, f.off, f.capLen, f.origLen, pkt);
     } else {
       decodeFrameAt(f.linkType, bytes, f.off, f.capLen, f.origLen, pkt);
     }

@@ -8,7 +8,7 @@
  * order. The few things that depend on every flow are kept so that merging gives the one-thread result:
  *  - the tracker's shared clock: frames of other shards the tracker would take still tick it
  *    (tracker.tick), found cheaply by lightTcpKey (decode/light.ts) or, when that declines, by a full
- *    decode (lightTcpKey + lightDecode are also how every pass decodes the common frame);
+ *    decode (lightDecodeFrame then decodes an owned common frame);
  *  - the frame that created each Wireshark stream, the opens and ends of connections, the RSTs the TTL
  *    watch saw, and the first frame of each skip reason: the merge orders by them.
  * Frames that belong to no flow (not TCP, custom blocks) are accounted for by shard 0.
@@ -16,7 +16,7 @@
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { decodeFrameAt } from "../decode/index.js";
-import { LightKey, lightDecode, lightDecodeFrame, lightTcpKey } from "../decode/light.js";
+import { LightKey, lightDecodeFrame, lightTcpKey } from "../decode/light.js";
 import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import { ALL_FLAGS, type AnalysisOptions, TcpAnalyzer } from "../tcp/index.js";
@@ -163,7 +163,8 @@ export async function runPass(
           tracker.tick(f);
           return;
         }
-        lightDecode(d, light, pkt);
+        // (It accepts what lightTcpKey accepted.)
+        lightDecodeFrame(f.linkType, d, off, f.capLen, f.origLen, pkt);
       } else {
         decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
         if (ownerOf(d, pkt, shards) !== shard) {
