@@ -11,7 +11,8 @@ import { pipeline as streamPipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
-import { decodeFrame, netDst, netSrc } from "../decode/index.js";
+import { decodeFrameAt, netDst, netSrc } from "../decode/index.js";
+import { lightDecodeFrame } from "../decode/light.js";
 import { formatEpoch, RecordKind, type FrameRecord } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import { frameInfoTags, TcpAnalyzer, tcpFieldStrings } from "../tcp/index.js";
@@ -46,11 +47,11 @@ export async function analyzeFrames(
   const summary = await readCapture(
     input,
     (f) => {
-      if (f.kind === RecordKind.PACKET) decodeFrame(f.linkType, f.data, f.origLen, pkt);
+      if (f.kind === RecordKind.PACKET) decodeView(f, pkt);
       else pkt.reset();
       analyzer.analyze(f, pkt);
     },
-    options,
+    { ...options, views: true },
   );
   analyzer.finish();
   return { summary, analyzer };
@@ -77,7 +78,7 @@ export async function formatFrames(
     (f) => {
       if (t0 === undefined && f.hasTs) t0 = [f.tsSec, f.tsNsec];
       const isPacket = f.kind === RecordKind.PACKET;
-      if (isPacket) decodeFrame(f.linkType, f.data, f.origLen, pkt);
+      if (isPacket) decodeView(f, pkt);
       else pkt.reset();
       const n = f.number;
       const stream = analyzer.stream(n);
@@ -129,6 +130,18 @@ export async function formatFrames(
       }
       onLine(d);
     },
-    options,
+    { ...options, views: true },
   );
+}
+
+/**
+ * Decodes a frame handed out as a view (its bytes are f.buf[f.off, f.off + capLen), and f.data
+ * becomes the whole buffer, which the decoded offsets index): the common frame in one go, anything
+ * else through the full decoder.
+ */
+function decodeView(f: FrameRecord, pkt: DecodedPacket): void {
+  const d = f.buf;
+  f.data = d;
+  if (!lightDecodeFrame(f.linkType, d, f.off, f.capLen, f.origLen, pkt))
+    decodeFrameAt(f.linkType, d, f.off, f.capLen, f.origLen, pkt);
 }
