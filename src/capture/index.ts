@@ -178,9 +178,8 @@ export async function readCapture(
       summary.streamBytes = base + end;
       if (parser === undefined) {
         // Recognise the magic from 4 bytes; for anything else gather a few KiB to say what it looks like.
-        // (The bytes from `start`: a lent chunk starts after its room; a copy, as text decoding
-        // refuses shared memory.)
-        const head = start === 0 ? buf : buf.slice(start, Math.min(end, start + SNIFF_BYTES));
+        // (The bytes from `start`: a lent chunk starts after its room.)
+        const head = start === 0 ? buf : buf.subarray(start, end);
         const got = end - start;
         if (n > 0 && (got < 4 || (!hasCaptureMagic(head, got) && got < SNIFF_BYTES))) continue;
         parser = pickParser(head, got, summary, frame, emit);

@@ -326,15 +326,14 @@ export async function openByteSource(input: CaptureInput, mode: FileReadMode = {
     const fh = await open(input, "r");
     const st = await fh.stat();
     const shared = mode.sharedRead;
-    let head: Uint8Array | null = null;
     if (st.isFile() && shared !== undefined && shared.buffers.path === input) {
-      // Compressed files are read the usual way (the decompressor copies anyway).
-      head = new Uint8Array(4);
-      head = head.subarray(0, (await fh.read(head, 0, 4, 0)).bytesRead);
-    }
-    if (head !== null && shared !== undefined && !startsWith(head, GZIP_MAGIC) && !startsWith(head, ZSTD_MAGIC)) {
-      await fh.close();
-      return new SharedChunkSource(shared.buffers, st.size, shared.wakeFiller);
+      // Another thread reads it; compressed files are read the usual way (the decompressor copies anyway).
+      const head = new Uint8Array(4);
+      const got = head.subarray(0, (await fh.read(head, 0, 4, 0)).bytesRead);
+      if (!startsWith(got, GZIP_MAGIC) && !startsWith(got, ZSTD_MAGIC)) {
+        await fh.close();
+        return new SharedChunkSource(shared.buffers, st.size, shared.wakeFiller);
+      }
     }
     if (st.isFile()) {
       raw = new FileSource(fh, st.size, 0, mode.readOnThisThread === true);

@@ -32,6 +32,8 @@ import { tcp } from "./tcp.js";
 import { udp } from "./udp.js";
 import { ieee80211, ppi, radiotap } from "./wlan.js";
 
+import { lightDecodeFrame } from "./light.js";
+
 export { formatAddress, netDst, netSrc } from "./address.js";
 export { parseTcpOptions } from "./tcp-options.js";
 
@@ -46,6 +48,22 @@ const cur = new Cursor();
  */
 export function decodeFrame(linkType: number, data: Uint8Array, origLen: number, out: DecodedPacket): void {
   decodeFrameAt(linkType, data, 0, data.length, origLen, out);
+}
+
+/**
+ * decodeFrameAt with the common frame (Ethernet, IP, a consistent TCP header) recognised and decoded
+ * in one go (light.ts lightDecodeFrame, the same result), anything else walked layer by layer.
+ */
+export function decodeFrameFast(
+  linkType: number,
+  buf: Uint8Array,
+  start: number,
+  capLen: number,
+  origLen: number,
+  out: DecodedPacket,
+): void {
+  if (!lightDecodeFrame(linkType, buf, start, capLen, origLen, out))
+    decodeFrameAt(linkType, buf, start, capLen, origLen, out);
 }
 
 /**

@@ -11,8 +11,7 @@ import { pipeline as streamPipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
-import { decodeFrameAt, netDst, netSrc } from "../decode/index.js";
-import { lightDecodeFrame } from "../decode/light.js";
+import { decodeFrameFast, netDst, netSrc } from "../decode/index.js";
 import { formatEpoch, RecordKind, type FrameRecord } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
 import { frameInfoTags, TcpAnalyzer, tcpFieldStrings } from "../tcp/index.js";
@@ -135,13 +134,10 @@ export async function formatFrames(
 }
 
 /**
- * Decodes a frame handed out as a view (its bytes are f.buf[f.off, f.off + capLen), and f.data
- * becomes the whole buffer, which the decoded offsets index): the common frame in one go, anything
- * else through the full decoder.
+ * Decodes a frame handed out as a view (its bytes are f.buf[f.off, f.off + capLen)); f.data becomes
+ * the whole buffer, which the decoded offsets index.
  */
 function decodeView(f: FrameRecord, pkt: DecodedPacket): void {
-  const d = f.buf;
-  f.data = d;
-  if (!lightDecodeFrame(f.linkType, d, f.off, f.capLen, f.origLen, pkt))
-    decodeFrameAt(f.linkType, d, f.off, f.capLen, f.origLen, pkt);
+  f.data = f.buf;
+  decodeFrameFast(f.linkType, f.buf, f.off, f.capLen, f.origLen, pkt);
 }

@@ -177,9 +177,13 @@ export async function analyzeSharded(
   );
 }
 
-/** Global numbers for each shard's local ones, from the frames that created them (ascending per shard). */
-function renumber(frames: Float64Array[]): Int32Array[] {
+/**
+ * Global numbers for each shard's local ones, from the frames that created them (ascending per shard),
+ * and those frames merged: the frame that created each global stream.
+ */
+function renumber(frames: Float64Array[]): { maps: Int32Array[]; merged: Float64Array } {
   const maps = frames.map((f) => new Int32Array(f.length));
+  const merged = new Float64Array(frames.reduce((n, f) => n + f.length, 0));
   const pos = frames.map(() => 0);
   let next = 0;
   for (;;) {
@@ -188,21 +192,10 @@ function renumber(frames: Float64Array[]): Int32Array[] {
       if (pos[w]! < frames[w]!.length && (best < 0 || frames[w]![pos[w]!]! < frames[best]![pos[best]!]!))
         best = w;
     }
-    if (best < 0) return maps;
+    if (best < 0) return { maps, merged };
+    merged[next] = frames[best]![pos[best]!]!;
     maps[best]![pos[best]!++] = next++;
   }
-}
-
-function mergedStreamFrames(frames: Float64Array[]): Float64Array {
-  let n = 0;
-  for (const f of frames) n += f.length;
-  const all = new Float64Array(n);
-  let k = 0;
-  for (const f of frames) {
-    all.set(f, k);
-    k += f.length;
-  }
-  return all.sort();
 }
 
 function addStats(into: Record<string, unknown>, from: Record<string, unknown>): void {
@@ -259,7 +252,7 @@ function mergeShards(
   if (peak > maxOpen) return null;
 
   // ---- streams ----
-  const streamMaps = renumber(results.map((r) => r.streamFrames));
+  const { maps: streamMaps, merged: streamFrames } = renumber(results.map((r) => r.streamFrames));
   let streams = 0;
   for (const r of results) streams += r.streams;
 
@@ -352,8 +345,7 @@ function mergeShards(
       streams,
       unackedCapHits,
       suspiciousResets: suspicious,
-      // (The shards' creation frames, merged: the global numbering renumber() gave.)
-      streamFrames: mergedStreamFrames(results.map((r) => r.streamFrames)),
+      streamFrames,
     },
   };
 }

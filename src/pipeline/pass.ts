@@ -15,7 +15,7 @@
  */
 import { readCapture, type CaptureInput, type ReadOptions } from "../capture/index.js";
 import type { CaptureSummary } from "../capture/types.js";
-import { decodeFrameAt } from "../decode/index.js";
+import { decodeFrameAt, decodeFrameFast } from "../decode/index.js";
 import { LightKey, lightDecodeFrame, lightTcpKey } from "../decode/light.js";
 import { RecordKind } from "../model/frame.js";
 import { DecodedPacket, DecodeStatus, TcpField } from "../model/packet.js";
@@ -155,8 +155,7 @@ export async function runPass(
       // The common frame (Ethernet, IP, a consistent TCP header) is recognised and decoded in one go;
       // anything else goes through the full decoder. (A shard looks at the key before decoding.)
       if (!sharded) {
-        if (!lightDecodeFrame(f.linkType, d, off, f.capLen, f.origLen, pkt))
-          decodeFrameAt(f.linkType, d, off, f.capLen, f.origLen, pkt);
+        decodeFrameFast(f.linkType, d, off, f.capLen, f.origLen, pkt);
       } else if (lightTcpKey(f.linkType, d, off, f.capLen, f.origLen, light, true)) {
         // Whose frame is it? Others' frames only keep the shared clock.
         if ((light.hash >>> 0) % shards !== shard) {
