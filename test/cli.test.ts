@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
+import { OutputBuffer } from "../src/cli/common.js";
 import { runCli } from "./support/cli.js";
 import { CORPUS_REAL, SCENARIOS } from "./support/corpus.js";
 
@@ -58,4 +60,28 @@ test("damaged tail: frames before it are reported, exit code 0, the problem on s
   assert.equal(r.code, 0);
   assert.equal(JSON.parse(r.stdout).packets, 376);
   assert.match(r.stderr, /cut\.pcap: byte \d+: last record cut short/);
+});
+
+test("output to a slow reader: every block arrives, with one drain listener however many blocks wait", async () => {
+  const got: string[] = [];
+  let most = 0;
+  const slow = new Writable({
+    highWaterMark: 16,
+    write(chunk: Buffer, _enc, done) {
+      got.push(chunk.toString());
+      setImmediate(done);
+    },
+  });
+  const out = new OutputBuffer(slow, 8);
+  const sent: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const line = `line ${i}\n`;
+    sent.push(line);
+    out.write(line);
+    most = Math.max(most, slow.listenerCount("drain"));
+  }
+  await out.flush();
+  await new Promise<void>((resolve) => slow.end(resolve));
+  assert.equal(got.join(""), sent.join(""));
+  assert.ok(most <= 1, `${most} drain listeners at once`);
 });

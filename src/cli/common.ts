@@ -8,6 +8,8 @@ export class UsageError extends Error {}
 export class OutputBuffer {
   private parts: string[] = [];
   private size = 0;
+  /** The wait for the stream to drain, while one is on (one listener, however many blocks wait). */
+  private draining: Promise<void> | null = null;
   constructor(
     private readonly stream: NodeJS.WritableStream = process.stdout,
     private readonly flushAt = 1 << 16,
@@ -24,9 +26,14 @@ export class OutputBuffer {
     this.parts = [];
     this.size = 0;
     if (!this.stream.write(chunk)) {
-      return new Promise((resolve) => this.stream.once("drain", () => resolve()));
+      this.draining ??= new Promise((resolve) =>
+        this.stream.once("drain", () => {
+          this.draining = null;
+          resolve();
+        }),
+      );
     }
-    return undefined;
+    return this.draining ?? undefined;
   }
 }
 
