@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -84,4 +84,18 @@ test("output to a slow reader: every block arrives, with one drain listener howe
   await new Promise<void>((resolve) => slow.end(resolve));
   assert.equal(got.join(""), sent.join(""));
   assert.ok(most <= 1, `${most} drain listeners at once`);
+});
+
+test("the built command line (bundled) starts its worker threads: flows --json is the same on 1, 2 and 3", () => {
+  // npm test builds dist/bundle; bin/tcpsleuth runs it, and the workers are found beside it by name.
+  assert.ok(existsSync(join(import.meta.dirname, "..", "dist", "bundle", "main.js")), "dist/bundle/main.js built");
+  const file = join(SCENARIOS, "lpd-port-exhaustion", "capture.pcapng");
+  const one = runCli(["flows", "--json", "--workers", "1", file]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.ok(JSON.parse(one.stdout).connections.length > 10);
+  for (const workers of ["2", "3"]) {
+    const r = runCli(["flows", "--json", "--workers", workers, file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, one.stdout, `${workers} workers`);
+  }
 });

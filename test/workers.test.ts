@@ -18,6 +18,8 @@ import { analyzePipelined } from "../src/pipeline/pipelined.js";
 import { flowBucketV1, flowHashV1 } from "../src/util/flow-hash.js";
 import { CORPUS_REAL, SCENARIOS, SHARED } from "./support/corpus.js";
 
+const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
+
 const CAPTURES = [
   join(CORPUS_REAL, "markofu-pcaps", "evilprogram.pcap"),
   join(CORPUS_REAL, "chrissanders-packets", "http_espn_fail.pcapng"),
@@ -67,11 +69,11 @@ test("a bench-like capture (generator, mixed profile) comes out the same with 1 
     same(await run(file, { workers: 2 }), one, "2 workers (pipeline)");
     same(await run(file, { workers: 3 }), one, "3 workers (shards)");
     // A ring much smaller than the capture: the analysis thread waits for room again and again.
-    const asText = (r: { result: AnalyzeResult; texts: string[] }): string =>
-      JSON.stringify({ ...r.result, skipped: [...r.result.skipped], texts: r.texts });
+    const asText = (r: { result: AnalyzeResult; pieces: Uint8Array[] }): string =>
+      JSON.stringify({ ...r.result, skipped: [...r.result.skipped], texts: r.pieces.map(utf8) });
     const oneJson = await connectionsJson(file, { workers: 1 });
     assert.ok(oneJson.result.summary.frames > 4 * 2048);
-    const expected = asText({ result: oneJson.result, texts: oneJson.connections });
+    const expected = asText({ result: oneJson.result, pieces: oneJson.connections });
     same(asText(await analyzePipelined(file, {}, null, true, 2048)), expected, "small ring");
     // The file read by the tracker's thread from the start, or after a head read here (the default
     // head is larger than this capture).
@@ -104,8 +106,8 @@ test("connections as JSON text (made in the workers) are JSON.stringify of the r
     const { connections: list } = await connections(file, { workers: 1 });
     const expected = list.map((r) => JSON.stringify(r));
     for (const workers of [1, 2, 3]) {
-      const { connections: texts } = await connectionsJson(file, { workers });
-      same(texts.join("\n"), expected.join("\n"), `${file}, ${workers} workers`);
+      const { connections: pieces } = await connectionsJson(file, { workers });
+      same(pieces.map(utf8).join("\n"), expected.join("\n"), `${file}, ${workers} workers`);
     }
   }
 });

@@ -84,15 +84,16 @@ export async function connections(
 }
 
 /**
- * connections() as text: JSON.stringify of each connection record, in uid order (what `flows --json`
- * lists). Less memory than the records, and with worker threads the text is made in the workers.
+ * connections() as text: JSON.stringify of each connection record in UTF-8, in uid order (what
+ * `flows --json` lists). Less memory than the records, and with worker threads the text is made (and
+ * encoded) in the workers.
  */
 export async function connectionsJson(
   input: CaptureInput,
   options: AnalyzeOptions = {},
-): Promise<{ result: AnalyzeResult; connections: string[] }> {
-  const { result, texts } = await analyzeCaptureJson(input, options);
-  return { result, connections: texts };
+): Promise<{ result: AnalyzeResult; connections: Uint8Array[] }> {
+  const { result, pieces } = await analyzeCaptureJson(input, options);
+  return { result, connections: pieces };
 }
 
 import { diagnoseCapture, type DiagnoseCaptureOptions } from "../pipeline/diagnose.js";

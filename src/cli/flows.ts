@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Command } from "commander";
 import { type CaptureSummary, connections, connectionsJson } from "../api/index.js";
-import { flowsJsonTextParts, renderFlowsCsv, renderFlowsTable } from "../render/flows.js";
+import { flowsJsonBlocks, renderFlowsCsv, renderFlowsTable } from "../render/flows.js";
 import { parseWorkers, progressLine, reportProblems, useColor, WORKERS_HELP } from "./common.js";
 
 /** Nothing usable was read: the problems are the whole output. */
@@ -25,9 +25,9 @@ export function registerFlows(program: Command): void {
       const workers = parseWorkers(opts.workers);
       const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);
       if (opts.json) {
-        // The connections come as JSON text (made in the worker threads when there are some) and are
-        // written in blocks: a listing of many connections is never one big string.
-        const { result, connections: texts } = await connectionsJson(file, {
+        // The connections come as JSON text in UTF-8 (made in the worker threads when there are some)
+        // and are written in blocks: a listing of many connections is never one big string.
+        const { result, connections: pieces } = await connectionsJson(file, {
           onProgress: progress.onProgress,
           workers,
           // The listing has no use for the TTL watch (it feeds diagnose's middlebox hint).
@@ -36,18 +36,8 @@ export function registerFlows(program: Command): void {
         progress.done();
         const s = result.summary;
         if (nothingRead(s)) return;
-        let block: string[] = [];
-        let size = 0;
-        for (const part of flowsJsonTextParts(texts)) {
-          block.push(part);
-          size += part.length;
-          if (size >= 4 << 20) {
-            if (!process.stdout.write(block.join(""))) await once(process.stdout, "drain");
-            block = [];
-            size = 0;
-          }
-        }
-        if (block.length > 0) process.stdout.write(block.join(""));
+        for (const block of flowsJsonBlocks(pieces))
+          if (!process.stdout.write(block)) await once(process.stdout, "drain");
         reportProblems(s);
         return;
       }

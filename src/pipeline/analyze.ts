@@ -117,18 +117,19 @@ export async function analyzeCapture(
 }
 
 /**
- * analyzeCapture for a JSON listing: every connection as JSON.stringify of its record, in uid order.
- * With workers, the records are turned into text in the workers (record-text.ts), in parallel.
+ * analyzeCapture for a JSON listing: every connection as JSON.stringify of its record in UTF-8, in
+ * uid order. With workers, the records are turned into text in the workers (the pipeline's tracker
+ * thread encodes them too; the shards' texts are finished here, record-text.ts), in parallel.
  */
 export async function analyzeCaptureJson(
   input: CaptureInput,
   options: AnalyzeOptions = {},
-): Promise<{ result: AnalyzeResult; texts: string[] }> {
+): Promise<{ result: AnalyzeResult; pieces: Uint8Array[] }> {
   const workers = workersFor(input, options.workers);
   if (workers === 2 && pipelineFits(options)) return analyzePipelined(input, options, null, true);
   if (workers > 1 && rereadable(input)) {
     const sharded = await analyzeSharded(input, options, workers, true);
-    if (sharded !== null) return { result: sharded.result, texts: sharded.texts };
+    if (sharded !== null) return { result: sharded.result, pieces: sharded.texts.map(utf8) };
   }
   const list: { uid: number; text: string }[] = [];
   const result = await analyzeCapture(input, (c) => list.push({ uid: c.uid, text: JSON.stringify(c) }), {
@@ -136,5 +137,10 @@ export async function analyzeCaptureJson(
     workers: 1,
   });
   list.sort((a, b) => a.uid - b.uid);
-  return { result, texts: list.map((x) => x.text) };
+  return { result, pieces: list.map((x) => utf8(x.text)) };
+}
+
+const encoder = new TextEncoder();
+function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
 }

@@ -15,6 +15,7 @@ import { abortSharedRead, newSharedReadBuffers, SHARED_READ_HEAD } from "../capt
 import type { ConnectionRecord, TrackerStats } from "../tcp/connection/index.js";
 import type { AnalyzeOptions, AnalyzeResult } from "./analyze.js";
 import { passOptions, startWorker } from "./parallel.js";
+import { type JsonBytes, piecesInUidOrder } from "./record-text.js";
 import { type PassResult, runPass } from "./pass.js";
 import { DEFAULT_FEED_ENTRIES, FeedAborted, FeedWriter, newFeedBuffers, wakeReader } from "./tracker-feed.js";
 import type { TrackerWorkerConfig } from "./tracker-worker.js";
@@ -35,7 +36,7 @@ export function pipelineFits(options: AnalyzeOptions): boolean {
 
 /**
  * Runs the pass as a two-thread pipeline. Connections go to `onConnection` as they end (as on one
- * thread), or with `json` are returned as JSON.stringify of each record, in uid order. `feedEntries`:
+ * thread), or with `json` are returned as JSON.stringify of each record in UTF-8, in uid order. `feedEntries`:
  * the hand-over ring's size (tracker-feed.ts); `readHeadBytes`: how much of a file this thread reads
  * itself before taking the chunks the tracker's thread reads (shared-read.ts).
  */
@@ -46,14 +47,14 @@ export async function analyzePipelined(
   json = false,
   feedEntries = DEFAULT_FEED_ENTRIES,
   readHeadBytes = SHARED_READ_HEAD,
-): Promise<{ result: AnalyzeResult; texts: string[] }> {
+): Promise<{ result: AnalyzeResult; pieces: Uint8Array[] }> {
   const feed = newFeedBuffers(feedEntries);
   // A regular file is read by the tracker's thread, which has time to spare (shared-read.ts); this
   // thread reads its first `readHeadBytes` itself while that thread starts.
   const read = regularFile(input) ? newSharedReadBuffers(input as string, readHeadBytes) : undefined;
   const config: TrackerWorkerConfig = { feed, read, connections: options.connections ?? {}, json };
   const worker = startWorker("tracker-worker", config);
-  const batches: { uids: Int32Array; lengths: Int32Array; text: string }[] = [];
+  const batches: JsonBytes[] = [];
   let workerError: Error | null = null;
   let stats: TrackerStats | null = null;
   const finished = new Promise<void>((resolve, reject) => {
@@ -64,9 +65,8 @@ export async function analyzePipelined(
       reject(e);
     };
     worker.on("message", (m: { type: string } & Record<string, unknown>) => {
-      if (m.type === "texts") {
-        // (Cut out later: slices of the joined text share its memory.)
-        batches.push({ uids: m.uids as Int32Array, lengths: m.lengths as Int32Array, text: m.text as string });
+      if (m.type === "json") {
+        batches.push(m.batch as JsonBytes);
       } else if (m.type === "records") {
         for (const r of m.records as ConnectionRecord[]) onConnection?.(r);
       } else if (m.type === "result") {
@@ -115,16 +115,6 @@ export async function analyzePipelined(
   await worker.terminate();
   const skipped = pass.skipped;
   for (const [k, v] of pass.summary.skipped) skipped.set(k, (skipped.get(k) ?? 0) + v);
-  const pairs: [number, string][] = [];
-  for (const b of batches) {
-    let at = 0;
-    for (let k = 0; k < b.uids.length; k++) {
-      const n = b.lengths[k]!;
-      pairs.push([b.uids[k]!, b.text.slice(at, at + n)]);
-      at += n;
-    }
-  }
-  pairs.sort((a, b) => a[0] - b[0]);
   return {
     result: {
       summary: pass.summary,
@@ -136,6 +126,6 @@ export async function analyzePipelined(
       suspiciousResets: pass.suspicious,
       streamFrames: pass.conversationsForgotten > 0 ? null : pass.streamFrames,
     },
-    texts: pairs.map((p) => p[1]),
+    pieces: piecesInUidOrder(batches),
   };
 }

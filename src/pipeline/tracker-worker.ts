@@ -4,14 +4,16 @@
  * end and the tracker's counters at the end.
  *
  * workerData: TrackerWorkerConfig. Messages out: { type: "records", records } (ConnectionRecord
- * objects), or with `json` { type: "texts", uids, lengths, text } (the records' JSON texts joined in
- * one string: one string crosses threads far cheaper than hundreds), { type: "result", stats } at the end,
+ * objects), or with `json` { type: "json", batch } (the records' JSON texts as UTF-8 bytes in one
+ * buffer, record-text.ts JsonBytes: one buffer crosses threads far cheaper than hundreds of strings,
+ * and the thread that writes them has nothing left to encode), { type: "result", stats } at the end,
  * { type: "error", message, stack } if it failed (the feed is then aborted, so the writer stops too).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { newFrameRecord } from "../model/frame.js";
 import { type ConnectionOptions, type ConnectionRecord, ConnectionTracker } from "../tcp/connection/index.js";
 import { abortSharedRead, SharedFileFiller, type SharedReadBuffers } from "../capture/shared-read.js";
+import { JsonBytesBatch } from "./record-text.js";
 import { type FeedBuffers, FeedReader } from "./tracker-feed.js";
 
 export interface TrackerWorkerConfig {
@@ -19,7 +21,7 @@ export interface TrackerWorkerConfig {
   /** Read this file for the analysis thread meanwhile (shared-read.ts). */
   read?: SharedReadBuffers;
   connections: Partial<ConnectionOptions>;
-  /** Send connections as [uid, JSON.stringify(record)] instead of objects. */
+  /** Send connections as UTF-8 bytes of JSON.stringify(record) instead of objects. */
   json: boolean;
 }
 
@@ -29,30 +31,19 @@ const RECORD_BATCH = 256;
 function run(config: TrackerWorkerConfig, reader: FeedReader): void {
   const port = parentPort!;
   let pending: ConnectionRecord[] = [];
-  let texts: string[] = [];
-  let uids: number[] = [];
+  const json = new JsonBytesBatch();
   const flush = (): void => {
     if (pending.length > 0) port.postMessage({ type: "records", records: pending });
     pending = [];
-    if (texts.length === 0) return;
-    port.postMessage({
-      type: "texts",
-      uids: Int32Array.from(uids),
-      lengths: Int32Array.from(texts, (t) => t.length),
-      text: texts.join(""),
-    });
-    texts = [];
-    uids = [];
+    if (json.count === 0) return;
+    const batch = json.take();
+    port.postMessage({ type: "json", batch }, [batch.bytes.buffer as ArrayBuffer]);
   };
   const tracker = new ConnectionTracker(config.connections);
   tracker.onConnection = (r) => {
-    if (config.json) {
-      uids.push(r.uid);
-      texts.push(JSON.stringify(r));
-    } else {
-      pending.push(r);
-    }
-    if (pending.length + texts.length >= RECORD_BATCH) flush();
+    if (config.json) json.push(r.uid, JSON.stringify(r));
+    else pending.push(r);
+    if (pending.length + json.count >= RECORD_BATCH) flush();
   };
   // The analysis thread's file, read here: this thread has time to spare.
   const filler = config.read !== undefined ? new SharedFileFiller(config.read) : null;

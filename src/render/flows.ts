@@ -153,29 +153,49 @@ export function renderFlowsJson(records: readonly ConnectionRecord[]): string {
  * it as one string: the pieces joined are exactly renderFlowsJson's text.
  */
 export function renderFlowsJsonParts(records: readonly ConnectionRecord[]): Generator<string> {
-  return flowsJsonParts(records.length, (i) => JSON.stringify(records[i]));
+  return flowsJsonParts(records.length, (i) => JSON.stringify(records[i]), (s) => s);
 }
 
 /**
- * The same from connections already as JSON text (JSON.stringify of each record, in uid order), as
- * the analysis can hand them out (api connectionsJson).
+ * The same from connections already as JSON text in UTF-8 (JSON.stringify of each record, in uid
+ * order), as the analysis hands them out (api connectionsJson): the listing's bytes in blocks of
+ * about `blockBytes` (a piece larger than that is a block of its own, not copied).
  */
-export function flowsJsonTextParts(texts: readonly string[]): Generator<string> {
-  return flowsJsonParts(texts.length, (i) => texts[i]!);
+export function* flowsJsonBlocks(pieces: readonly Uint8Array[], blockBytes = 4 << 20): Generator<Uint8Array> {
+  const enc = new TextEncoder();
+  let block = new Uint8Array(blockBytes);
+  let at = 0;
+  for (const b of flowsJsonParts(pieces.length, (i) => pieces[i]!, (s) => enc.encode(s))) {
+    if (at + b.length > block.length) {
+      if (at > 0) yield block.subarray(0, at);
+      // (That block was handed out: the next one is new memory.)
+      block = new Uint8Array(blockBytes);
+      at = 0;
+      if (b.length > block.length) {
+        yield b;
+        continue;
+      }
+    }
+    block.set(b, at);
+    at += b.length;
+  }
+  if (at > 0) yield block.subarray(0, at);
 }
 
-function* flowsJsonParts(n: number, text: (i: number) => string): Generator<string> {
+/** The listing's frame around the connections' texts (`literal` makes the frame's own pieces). */
+function* flowsJsonParts<T>(n: number, text: (i: number) => T, literal: (s: string) => T): Generator<T> {
   if (n === 0) {
-    yield '{"version":1,"connections":[]}\n';
+    yield literal('{"version":1,"connections":[]}\n');
     return;
   }
-  yield '{"version":1,"connections":[\n';
+  yield literal('{"version":1,"connections":[\n');
+  const separator = literal(",\n");
   for (let i = 0; i < n; i++) {
     // (Separate pieces: joining them once copies each text once.)
-    if (i > 0) yield ",\n";
+    if (i > 0) yield separator;
     yield text(i);
   }
-  yield "\n]}\n";
+  yield literal("\n]}\n");
 }
 
 // ------------------------------------------------------------------ CSV
