@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { newFrameRecord } from "../src/model/frame.js";
 import { DecodedPacket } from "../src/model/packet.js";
+import fc from "fast-check";
 import { ConversationTable } from "../src/tcp/conversations.js";
 import { Flag, flagNames, parseFlagNames } from "../src/tcp/flags.js";
 import { TcpAnalyzer } from "../src/tcp/index.js";
@@ -354,6 +355,63 @@ test("conversation direction follows Wireshark's address comparison, key is unor
   assert.equal(t.dir, 1); // equal addresses: higher source port is flow1
   const reuse = t.create();
   assert.notEqual(reuse, c);
+});
+
+test("the conversation table answers as a plain map of keys would, also while forgetting (property)", () => {
+  // A few addresses (IPv4 and IPv6, some equal) and ports, so keys repeat, directions flip and the
+  // hash table fills, forgets its least recently seen keys and shifts entries back on deletion.
+  const v4 = [
+    [10, 0, 0, 1],
+    [10, 0, 0, 2],
+    [192, 168, 1, 200],
+    [255, 0, 0, 0],
+  ];
+  const v6 = [Array.from({ length: 16 }, (_, i) => i), Array.from({ length: 16 }, (_, i) => 255 - i)];
+  // (Few enough keys that known ones come back while the table keeps only a handful.)
+  const endpoint = fc.record({ a: fc.nat(3), port: fc.constantFrom(80, 50000, 65535) });
+  const packet = fc.record({ v6: fc.boolean(), src: endpoint, dst: endpoint });
+  fc.assert(
+    fc.property(fc.array(packet, { maxLength: 400 }), fc.constantFrom(0, 3, 8, 20), (packets, maxTuples) => {
+      // (A small first table: collisions, growth and shifts on deletion happen all the time.)
+      const t = new ConversationTable(true, maxTuples, 2);
+      const model = new Map<string, { conv: number; seen: number }>();
+      let frame = 0;
+      for (const p of packets) {
+        frame++;
+        const addrs = p.v6 ? v6 : v4;
+        const src = addrs[p.src.a % addrs.length]!;
+        const dst = addrs[p.dst.a % addrs.length]!;
+        const d = new Uint8Array([...src, ...dst]);
+        const n = src.length;
+        // Wireshark's direction: address bytes, then ports (equal ports: flow2).
+        let cmp = 0;
+        for (let i = 0; i < n && cmp === 0; i++) cmp = src[i]! - dst[i]!;
+        if (cmp === 0) cmp = p.src.port > p.dst.port ? 1 : -1;
+        const dir = cmp > 0 ? 0 : 1;
+        const ends = [`${src}:${p.src.port}`, `${dst}:${p.dst.port}`];
+        const key = `${p.v6 ? 6 : 4}|${dir === 0 ? ends.join("|") : ends.reverse().join("|")}`;
+        const got = t.lookup(d, p.v6 ? 6 : 4, 0, n, p.src.port, p.dst.port);
+        assert.equal(t.dir, dir);
+        const known = model.get(key);
+        if (known === undefined) {
+          assert.equal(got, -1, `frame ${frame}: new key`);
+          if (maxTuples > 0 && model.size >= maxTuples) {
+            // The least recently seen eighth (at least one) is forgotten.
+            const byAge = [...model.entries()].sort((x, y) => x[1].seen - y[1].seen);
+            for (const [k] of byAge.slice(0, Math.max(1, Math.floor(maxTuples / 8)))) model.delete(k);
+          }
+          model.set(key, { conv: t.create(frame), seen: frame });
+        } else {
+          assert.equal(got, known.conv, `frame ${frame}: known key`);
+          if (maxTuples > 0) t.touch(frame);
+          known.seen = frame;
+          // Now and then the key starts a new conversation (port reuse).
+          if (frame % 7 === 0) known.conv = t.create(frame);
+        }
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test("info tags come out in Wireshark's (reversed print) order", () => {

@@ -9,7 +9,7 @@ import { CaptureFormatError } from "../util/errors.js";
 import { PcapngParser, PCAPNG_SHB } from "./pcapng.js";
 import { isPcapMagic, PcapParser } from "./pcap.js";
 import { openByteSource, inputName, type CaptureInput } from "./source.js";
-import { SharedChunkSource, type SharedReadBuffers } from "./shared-read.js";
+import { type LentChunk, SharedChunkSource, type SharedReadBuffers } from "./shared-read.js";
 import { newSummary, type CaptureSummary, type RecordParser } from "./types.js";
 import { describeUnknown } from "./sniff.js";
 import { looksLikeNetScreen, NetScreenParser } from "./netscreen.js";
@@ -141,8 +141,10 @@ export async function readCapture(
   try {
     for (;;) {
       let n: number;
+      let indexed: LentChunk | null = null;
       if (lender !== null) {
         const c = await lender.borrow();
+        indexed = c;
         n = c === null ? 0 : c.end - c.start;
         if (c !== null) {
           // The record the previous chunk cut goes in front of this one (in its room, or joined).
@@ -188,7 +190,17 @@ export async function readCapture(
           else viewsFromData = true;
         }
       }
-      start = parser.parse(buf, start, end, base);
+      if (indexed !== null && indexed.index !== null && parser instanceof PcapParser && buf === indexed.buf) {
+        // The other thread found this chunk's whole records: parse up to the first (the record the
+        // previous chunk cut), take the found ones, then parse on from after them.
+        const c = indexed;
+        const first = c.start + c.index![0]!;
+        start = parser.parse(buf, start, first, base);
+        if (start === first) start = parser.parseIndexed(buf, c.start, c.index!, c.indexCount, base);
+        start = parser.parse(buf, start, end, base);
+      } else {
+        start = parser.parse(buf, start, end, base);
+      }
       options.onProgress?.(src.rawBytesRead(), src.rawSize, summary.frames);
       const wait = options.afterChunk?.();
       if (wait) await wait;

@@ -14,6 +14,14 @@ const RECORD_HEADER_LEN = 16;
  */
 const MAX_STANDARD_PACKET = 262_144;
 
+/** The largest record a pcap file with this snaplen may hold: anything larger is damage. */
+export function pcapMaxRecord(snaplen: number): number {
+  return Math.max(MAX_STANDARD_PACKET, snaplen);
+}
+
+/** Words of a record's entry in a chunk's index (shared-read.ts): offset, captured and original length, seconds, fraction. */
+export const INDEX_WORDS = 5;
+
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 
@@ -64,7 +72,7 @@ export class PcapParser implements RecordParser {
     s.snaplen = this.u32(buf, pos + 16);
     // The upper bits of the link-type field carry FCS information (pcap spec §4); the type is the low 16.
     this.linkType = this.u32(buf, pos + 20) & 0xffff;
-    this.maxRecord = Math.max(MAX_STANDARD_PACKET, s.snaplen);
+    this.maxRecord = pcapMaxRecord(s.snaplen);
     s.interfaces.push(newInterfaceInfo(this.linkType, s.snaplen, this.nanos ? 1e9 : 1e6, this.nanos ? 9 : 6));
     this.headerDone = true;
   }
@@ -103,6 +111,45 @@ export class PcapParser implements RecordParser {
       f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
       f.capLen = capLen;
       f.origLen = this.u32(buf, pos + 12);
+      f.linkType = this.linkType;
+      f.interfaceId = 0;
+      f.fileOffset = base + pos;
+      if (this.views) {
+        f.buf = buf;
+        f.off = pos + RECORD_HEADER_LEN;
+      } else {
+        f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
+      }
+      f.comment = undefined;
+      iface.packets++;
+      this.emit(f);
+      pos += RECORD_HEADER_LEN + capLen;
+    }
+    this.need = RECORD_HEADER_LEN;
+    return pos;
+  }
+
+  /**
+   * Delivers records whose places and header fields were already found (shared-read.ts indexes the
+   * chunks the other thread reads): `index` holds INDEX_WORDS words per record — offset from
+   * `dataStart`, captured and original length, seconds, fraction — for `count` records lying whole
+   * in buf, one after the other. Returns the position after the last, as parse() would.
+   */
+  parseIndexed(buf: Uint8Array, dataStart: number, index: Int32Array, count: number, base: number): number {
+    const f = this.frame;
+    const iface = this.summary.interfaces[0]!;
+    let pos = dataStart;
+    for (let k = 0; k < count * INDEX_WORDS; k += INDEX_WORDS) {
+      pos = dataStart + index[k]!;
+      const capLen = index[k + 1]!;
+      const frac = index[k + 4]!;
+      f.number++;
+      f.kind = 0;
+      f.hasTs = true;
+      f.tsSec = index[k + 3]! >>> 0;
+      f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
+      f.capLen = capLen;
+      f.origLen = index[k + 2]! >>> 0;
       f.linkType = this.linkType;
       f.interfaceId = 0;
       f.fileOffset = base + pos;

@@ -12,8 +12,15 @@
  * `wakeFiller` after freeing a slot; the filler never blocks on the consumer: its owner calls fill()
  * whenever it has a moment. The consumer reads the first `startAt` bytes itself, while the filler's
  * thread is still starting up; the filler begins there.
+ *
+ * For a classic pcap file the filler also indexes each chunk while it is fresh in its cache: where
+ * every whole record starts and its header's fields (`index`, `indexHeads`), so the consumer — the
+ * busier thread — takes them from there instead of walking the record headers (PcapParser
+ * parseIndexed). The records a chunk's edges cut, damage and anything unexpected are left to the
+ * consumer's own walk, which then reports them as it always does.
  */
 import { closeSync, openSync, readSync } from "node:fs";
+import { INDEX_WORDS, isPcapMagic, PCAP_MAGIC_NS, PCAP_MAGIC_US, pcapMaxRecord } from "./pcap.js";
 import type { ByteSource } from "./source.js";
 
 /** Atomics.waitAsync (Node 16+; not in the ES2022 library types this project compiles against). */
@@ -47,7 +54,18 @@ export interface SharedReadBuffers {
   data: SharedArrayBuffer;
   lengths: SharedArrayBuffer;
   counters: SharedArrayBuffer;
+  /**
+   * For a classic pcap file: per slot, the records that lie whole in its chunk (INDEX_WORDS words
+   * each, at most INDEX_CAP), found by the filler; `indexHeads` holds per slot their count and the
+   * first one's offset in the chunk. The reader then does not walk the record headers itself.
+   */
+  index: SharedArrayBuffer;
+  indexHeads: SharedArrayBuffer;
 }
+
+export { INDEX_WORDS };
+/** Index entries per chunk at most (records beyond are walked by the reader). */
+const INDEX_CAP = 1 << 16;
 
 export function newSharedReadBuffers(
   path: string,
@@ -67,7 +85,15 @@ export function newSharedReadBuffers(
     data: new SharedArrayBuffer(slots * (roomBytes + chunkBytes)),
     lengths: new SharedArrayBuffer(slots * 4),
     counters: new SharedArrayBuffer(16),
+    index: new SharedArrayBuffer(slots * INDEX_CAP * INDEX_WORDS * 4),
+    indexHeads: new SharedArrayBuffer(slots * 8),
   };
+}
+
+function u32(d: Uint8Array, o: number, little: boolean): number {
+  return little
+    ? (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0
+    : ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 }
 
 /** Tells the reader that no more chunks will come (the filler's thread failed or is gone). */
@@ -86,6 +112,12 @@ export class SharedFileFiller {
   private pos = 0;
   private filled = 0;
   private done = false;
+  private readonly index: Int32Array;
+  private readonly indexHeads: Int32Array;
+  /** Classic pcap: its byte order and largest acceptable record (as PcapParser judges), else null. */
+  private pcap: { little: boolean; maxRecord: number } | null = null;
+  /** Stream offset of the next record header (pcap indexing; −1: indexing stopped). */
+  private nextRecord = -1;
   /** Why reading failed (FAILED set). */
   error: string | null = null;
 
@@ -93,7 +125,96 @@ export class SharedFileFiller {
     this.data = new Uint8Array(b.data);
     this.lengths = new Int32Array(b.lengths);
     this.counters = new Int32Array(b.counters);
+    this.index = new Int32Array(b.index);
+    this.indexHeads = new Int32Array(b.indexHeads);
     this.pos = b.startAt;
+  }
+
+  /**
+   * A classic pcap file: learns its byte order and snaplen and walks the record headers up to
+   * startAt (reading that part of the file once), so that the chunks can be indexed from there on.
+   * Anything unexpected leaves the file unindexed (the reader then walks the records itself).
+   */
+  private startIndex(fd: number): void {
+    const head = new Uint8Array(24);
+    if (readSync(fd, head, 0, 24, 0) < 24) return;
+    const m = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
+    if (!isPcapMagic(m)) return;
+    const little = m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS;
+    const snaplen = u32(head, 16, little);
+    const pcap = { little, maxRecord: pcapMaxRecord(snaplen) };
+    let rec = 24;
+    const block = new Uint8Array(1 << 20);
+    let blockAt = -1;
+    let blockLen = 0;
+    while (rec < this.b.startAt) {
+      if (blockAt < 0 || rec + 16 > blockAt + blockLen) {
+        blockAt = rec;
+        blockLen = readSync(fd, block, 0, block.length, rec);
+        if (blockLen < 16) return;
+      }
+      const capLen = u32(block, rec - blockAt + 8, little);
+      if (capLen > pcap.maxRecord) return;
+      rec += 16 + capLen;
+    }
+    this.pcap = pcap;
+    this.nextRecord = rec;
+  }
+
+  /** Indexes the records that lie whole in the chunk just read into `slot` ([pos, pos + n) of the file). */
+  private indexChunk(fd: number, slot: number, at: number, pos: number, n: number): void {
+    const heads = this.indexHeads;
+    heads[slot * 2] = 0;
+    heads[slot * 2 + 1] = -1;
+    const pcap = this.pcap;
+    let rec = this.nextRecord;
+    if (pcap === null || rec < 0 || n === 0) return;
+    const d = this.data;
+    const little = pcap.little;
+    if (rec < pos) {
+      // The record the previous chunk's end cut: its header, from the file (it may be cut too).
+      const h = new Uint8Array(16);
+      if (readSync(fd, h, 0, 16, rec) < 16) {
+        this.nextRecord = -1;
+        return;
+      }
+      const capLen = u32(h, 8, little);
+      if (capLen > pcap.maxRecord) {
+        this.nextRecord = -1;
+        return;
+      }
+      rec += 16 + capLen;
+    }
+    const idx = this.index;
+    const base = slot * INDEX_CAP * INDEX_WORDS;
+    const end = pos + n;
+    let count = 0;
+    while (rec + 16 <= end) {
+      const o = at + (rec - pos);
+      const capLen = u32(d, o + 8, little);
+      if (capLen > pcap.maxRecord) {
+        // Damage: the reader finds it (and says where) by walking from here itself.
+        rec = -1;
+        break;
+      }
+      if (rec + 16 + capLen > end) break;
+      if (count === INDEX_CAP) {
+        // (The reader walks the rest of this chunk itself; the walk here only finds the next chunk's first record.)
+        rec += 16 + capLen;
+        continue;
+      }
+      const e = base + count * INDEX_WORDS;
+      idx[e] = rec - pos;
+      idx[e + 1] = capLen;
+      idx[e + 2] = u32(d, o + 12, little) | 0;
+      idx[e + 3] = u32(d, o, little) | 0;
+      idx[e + 4] = u32(d, o + 4, little) | 0;
+      if (count === 0) heads[slot * 2 + 1] = rec - pos;
+      count++;
+      rec += 16 + capLen;
+    }
+    heads[slot * 2] = count;
+    this.nextRecord = rec;
   }
 
   /** Fills the free slots (none once the end of the file was handed over). */
@@ -103,11 +224,15 @@ export class SharedFileFiller {
     const b = this.b;
     let any = false;
     try {
-      if (this.fd < 0) this.fd = openSync(b.path, "r");
+      if (this.fd < 0) {
+        this.fd = openSync(b.path, "r");
+        this.startIndex(this.fd);
+      }
       while (((this.filled - Atomics.load(c, TAKEN)) | 0) < b.slots) {
         const slot = this.filled % b.slots;
         const at = slot * (b.roomBytes + b.chunkBytes) + b.roomBytes;
         const n = readSync(this.fd, this.data, at, b.chunkBytes, this.pos);
+        this.indexChunk(this.fd, slot, at, this.pos, n);
         this.pos += n;
         this.lengths[slot] = n;
         this.filled++;
@@ -145,6 +270,9 @@ export interface LentChunk {
   start: number;
   end: number;
   room: number;
+  /** The records that lie whole in the chunk (SharedReadBuffers.index), or null. */
+  index: Int32Array | null;
+  indexCount: number;
 }
 
 /**
@@ -168,6 +296,8 @@ export class SharedChunkSource implements ByteSource {
   /** Buffers for the head (two: a chunk's leftover is copied into the next one). */
   private readonly heads: Uint8Array[] = [];
   private headTurn = 0;
+  private readonly index: Int32Array;
+  private readonly indexHeads: Int32Array;
   /** For each chunk lent and not released, oldest first: whether it is a shared slot. */
   private readonly lent: boolean[] = [];
   /** Per-read scratch for read() (the copying interface). */
@@ -182,6 +312,8 @@ export class SharedChunkSource implements ByteSource {
     this.data = new Uint8Array(b.data);
     this.lengths = new Int32Array(b.lengths);
     this.counters = new Int32Array(b.counters);
+    this.index = new Int32Array(b.index);
+    this.indexHeads = new Int32Array(b.indexHeads);
     this.fd = b.startAt > 0 ? openSync(b.path, "r") : -1;
   }
 
@@ -211,7 +343,7 @@ export class SharedChunkSource implements ByteSource {
       }
       if (n > 0) {
         this.lent.push(false);
-        return { buf, start: room, end: room + n, room };
+        return { buf, start: room, end: room + n, room, index: null, indexCount: 0 };
       }
       // (A file shorter than startAt: its end; the filler found it too.)
     }
@@ -233,7 +365,9 @@ export class SharedChunkSource implements ByteSource {
     this.pos += n;
     this.lent.push(true);
     const at = slot * (this.b.roomBytes + this.b.chunkBytes) + this.b.roomBytes;
-    return { buf: this.data, start: at, end: at + n, room: this.b.roomBytes };
+    const count = this.indexHeads[slot * 2]!;
+    const index = count > 0 ? this.index.subarray(slot * INDEX_CAP * INDEX_WORDS, (slot * INDEX_CAP + count) * INDEX_WORDS) : null;
+    return { buf: this.data, start: at, end: at + n, room: this.b.roomBytes, index, indexCount: count };
   }
 
   /** Chunks lent and not yet released. */

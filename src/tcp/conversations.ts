@@ -61,9 +61,12 @@ export class ConversationTable {
    */
   tupleGen = new Int32Array(0);
   private readonly freeTuples: number[] = [];
-  /** Hash slots holding tuple id + 1 (0 = empty). */
-  private slots = new Int32Array(1024);
-  private mask = 1023;
+  /**
+   * The hash table: pairs [tuple id + 1 (0 = empty), the tuple's hash], so that a probe finds the
+   * hash to check beside the id (one cache line, not two arrays).
+   */
+  private slots: Int32Array;
+  private mask: number;
 
   /** Scratch key of the packet being looked up. */
   private readonly k = new Uint32Array(KEY_WORDS);
@@ -75,11 +78,17 @@ export class ConversationTable {
   /**
    * @param recycle give back the slot of a conversation that can no longer be found
    * @param maxTuples forget the least recently seen tuples beyond this many (0 = never)
+   * @param places the hash table's first size (a power of two; it doubles to stay at most half full)
    */
   constructor(
     readonly recycle = false,
     readonly maxTuples = 0,
-  ) {}
+    places = 1024,
+  ) {
+    if (!(places >= 2 && (places & (places - 1)) === 0)) throw new RangeError("places must be a power of two >= 2");
+    this.slots = new Int32Array(2 * places);
+    this.mask = places - 1;
+  }
 
   /**
    * Finds the conversation for a packet. Addresses are read from `d` at the given offsets
@@ -94,6 +103,7 @@ export class ConversationTable {
     sport: number,
     dport: number,
   ): number {
+    if (ipVersion === 4) return this.lookup4(d, srcOff, dstOff, sport, dport);
     const k = this.k;
     // Direction as Wireshark's cmp_address(src, dst): memcmp of the address bytes, then ports.
     // Canonical key: flow1's sender (dir 0) first.
@@ -176,13 +186,13 @@ export class ConversationTable {
     this.kHash = h;
     const slots = this.slots;
     const keys = this.keys;
-    const hashes = this.hashes;
-    let slot = h & this.mask;
+    const mask = this.mask;
+    let slot = h & mask;
     for (;;) {
-      const v = slots[slot]!;
+      const v = slots[2 * slot]!;
       if (v === 0) break;
-      const t = v - 1;
-      if (hashes[t] === h) {
+      if (slots[2 * slot + 1] === h) {
+        const t = v - 1;
         const base = t * KEY_WORDS;
         if (
           keys[base + 1] === ports &&
@@ -201,7 +211,67 @@ export class ConversationTable {
           return this.latest[t]!;
         }
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
+    }
+    this.tuple = -1;
+    return -1;
+  }
+
+  /**
+   * lookup() for IPv4, the common case, with only the words an IPv4 key has (the same key words,
+   * hash and answers as the general path gives it, which then stores zeros for the IPv6 words).
+   */
+  private lookup4(d: Uint8Array, srcOff: number, dstOff: number, sport: number, dport: number): number {
+    const k = this.k;
+    const src = readWord(d, srcOff);
+    const dst = readWord(d, dstOff);
+    // Wireshark's direction: address bytes compared, then ports; flow1's sender (dir 0) first.
+    let a: number;
+    let b: number;
+    let ports: number;
+    if (src > dst || (src === dst && sport > dport)) {
+      a = src;
+      b = dst;
+      ports = ((sport << 16) | dport) >>> 0;
+      this.dir = 0;
+    } else {
+      a = dst;
+      b = src;
+      ports = ((dport << 16) | sport) >>> 0;
+      this.dir = 1;
+    }
+    // Same key as the previous packet (bulk transfers): no hashing.
+    if (k[1] === ports && k[2] === a && k[6] === b && k[0] === 4 && this.tuple >= 0) return this.latest[this.tuple]!;
+    k[0] = 4;
+    k[1] = ports;
+    k[2] = a;
+    k[3] = 0;
+    k[4] = 0;
+    k[5] = 0;
+    k[6] = b;
+    k[7] = 0;
+    k[8] = 0;
+    k[9] = 0;
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(ports ^ 4, 0x85ebca6b), 0xc2b2ae35);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    this.kHash = h;
+    const slots = this.slots;
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const v = slots[2 * slot]!;
+      if (v === 0) break;
+      if (slots[2 * slot + 1] === h) {
+        const base = (v - 1) * KEY_WORDS;
+        if (keys[base + 1] === ports && keys[base + 2] === a && keys[base + 6] === b && keys[base] === 4) {
+          this.tuple = v - 1;
+          return this.latest[v - 1]!;
+        }
+      }
+      slot = (slot + 1) & mask;
     }
     this.tuple = -1;
     return -1;
@@ -272,7 +342,8 @@ export class ConversationTable {
     this.hashes[t] = this.kHash;
     this.latest[t] = -1;
     if (this.maxTuples > 0) this.lastSeen[t] = frame;
-    if (this.liveTuples * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    // (At most half full: the table has slots.length / 2 places.)
+    if (this.liveTuples * 4 > this.slots.length) this.rehash(this.slots.length);
     this.place(t);
     return t;
   }
@@ -298,21 +369,23 @@ export class ConversationTable {
     const mask = this.mask;
     const slots = this.slots;
     let i = this.hashes[t]! & mask;
-    while (slots[i] !== t + 1) i = (i + 1) & mask;
+    while (slots[2 * i] !== t + 1) i = (i + 1) & mask;
     // backward-shift deletion
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const v = slots[j]!;
+      const v = slots[2 * j]!;
       if (v === 0) break;
-      const home = this.hashes[v - 1]! & mask;
+      const hash = slots[2 * j + 1]!;
+      const home = hash & mask;
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!between) {
-        slots[i] = v;
+        slots[2 * i] = v;
+        slots[2 * i + 1] = hash;
         i = j;
       }
     }
-    slots[i] = 0;
+    slots[2 * i] = 0;
     const c = this.latest[t]!;
     if (c >= 0) this.releaseSlot(c, onRelease);
     this.latest[t] = FREE_TUPLE;
@@ -322,15 +395,17 @@ export class ConversationTable {
   }
 
   private place(t: number): void {
-    let s = this.hashes[t]! & this.mask;
-    while (this.slots[s] !== 0) s = (s + 1) & this.mask;
-    this.slots[s] = t + 1;
+    const h = this.hashes[t]!;
+    let s = h & this.mask;
+    while (this.slots[2 * s] !== 0) s = (s + 1) & this.mask;
+    this.slots[2 * s] = t + 1;
+    this.slots[2 * s + 1] = h;
   }
 
-  /** Rebuilds the hash slots at `size` with every live tuple except the one being inserted. */
+  /** Rebuilds the hash table with `size` places for every live tuple except the one being inserted. */
   private rehash(size: number): void {
     const inserting = this.latest;
-    this.slots = new Int32Array(size);
+    this.slots = new Int32Array(2 * size);
     this.mask = size - 1;
     for (let t = 0; t < this.tupleIds; t++) {
       const v = inserting[t]!;
