@@ -173,7 +173,10 @@ export class TcpAnalyzer {
     const s = this.s;
     const c = this.c;
     const convs = s.convs;
-    let conv = convs.lookup(d, ipv, srcOff, dstOff, pkt.srcPort, pkt.dstPort);
+    let conv =
+      ipv === 4
+        ? convs.lookup4(d, srcOff, dstOff, pkt.srcPort, pkt.dstPort)
+        : convs.lookup(d, ipv, srcOff, dstOff, pkt.srcPort, pkt.dstPort);
     if (conv < 0) conv = s.newConversation(frame.tsSec, n);
     else if (convs.maxTuples > 0) convs.touch(n);
     const dir = convs.dir;
