@@ -86,9 +86,6 @@ export class PcapParser implements RecordParser {
       this.parseHeader(buf, pos);
       pos += FILE_HEADER_LEN;
     }
-    const f = this.frame;
-    const s = this.summary;
-    const iface = s.interfaces[0]!;
     while (end - pos >= RECORD_HEADER_LEN) {
       const capLen = this.u32(buf, pos + 8);
       if (capLen > this.maxRecord) {
@@ -101,32 +98,44 @@ export class PcapParser implements RecordParser {
         this.need = RECORD_HEADER_LEN + capLen;
         return pos;
       }
-      const sec = this.u32(buf, pos);
-      const frac = this.u32(buf, pos + 4) | 0;
-      f.number++;
-      f.kind = 0;
-      f.hasTs = true;
-      f.tsSec = sec;
-      // Kept as written even when out of range (Wireshark does the same; see formatEpoch).
-      f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
-      f.capLen = capLen;
-      f.origLen = this.u32(buf, pos + 12);
-      f.linkType = this.linkType;
-      f.interfaceId = 0;
-      f.fileOffset = base + pos;
-      if (this.views) {
-        f.buf = buf;
-        f.off = pos + RECORD_HEADER_LEN;
-      } else {
-        f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
-      }
-      f.comment = undefined;
-      iface.packets++;
-      this.emit(f);
+      this.deliver(buf, pos, capLen, this.u32(buf, pos + 12), this.u32(buf, pos), this.u32(buf, pos + 4) | 0, base);
       pos += RECORD_HEADER_LEN + capLen;
     }
     this.need = RECORD_HEADER_LEN;
     return pos;
+  }
+
+  /** Hands out the record at buf[pos] (its header's fields given) as the frame. */
+  private deliver(
+    buf: Uint8Array,
+    pos: number,
+    capLen: number,
+    origLen: number,
+    sec: number,
+    frac: number,
+    base: number,
+  ): void {
+    const f = this.frame;
+    f.number++;
+    f.kind = 0;
+    f.hasTs = true;
+    f.tsSec = sec;
+    // Kept as written even when out of range (Wireshark does the same; see formatEpoch).
+    f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
+    f.capLen = capLen;
+    f.origLen = origLen;
+    f.linkType = this.linkType;
+    f.interfaceId = 0;
+    f.fileOffset = base + pos;
+    if (this.views) {
+      f.buf = buf;
+      f.off = pos + RECORD_HEADER_LEN;
+    } else {
+      f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
+    }
+    f.comment = undefined;
+    this.summary.interfaces[0]!.packets++;
+    this.emit(f);
   }
 
   /**
@@ -136,32 +145,11 @@ export class PcapParser implements RecordParser {
    * in buf, one after the other. Returns the position after the last, as parse() would.
    */
   parseIndexed(buf: Uint8Array, dataStart: number, index: Int32Array, count: number, base: number): number {
-    const f = this.frame;
-    const iface = this.summary.interfaces[0]!;
     let pos = dataStart;
     for (let k = 0; k < count * INDEX_WORDS; k += INDEX_WORDS) {
       pos = dataStart + index[k]!;
       const capLen = index[k + 1]!;
-      const frac = index[k + 4]!;
-      f.number++;
-      f.kind = 0;
-      f.hasTs = true;
-      f.tsSec = index[k + 3]! >>> 0;
-      f.tsNsec = this.nanos ? frac : (frac * 1000) | 0;
-      f.capLen = capLen;
-      f.origLen = index[k + 2]! >>> 0;
-      f.linkType = this.linkType;
-      f.interfaceId = 0;
-      f.fileOffset = base + pos;
-      if (this.views) {
-        f.buf = buf;
-        f.off = pos + RECORD_HEADER_LEN;
-      } else {
-        f.data = buf.subarray(pos + RECORD_HEADER_LEN, pos + RECORD_HEADER_LEN + capLen);
-      }
-      f.comment = undefined;
-      iface.packets++;
-      this.emit(f);
+      this.deliver(buf, pos, capLen, index[k + 2]! >>> 0, index[k + 3]! >>> 0, index[k + 4]!, base);
       pos += RECORD_HEADER_LEN + capLen;
     }
     this.need = RECORD_HEADER_LEN;

@@ -184,6 +184,26 @@ export class ConversationTable {
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
     this.kHash = h;
+    return this.find(h, ipVersion, ports, s0, s1, s2, s3, t0, t1, t2, t3);
+  }
+
+  /**
+   * The hash table's probe for a key already in `k` with hash `h` (its words given): the key's
+   * latest conversation slot, or −1 when the key is new; sets `tuple`.
+   */
+  private find(
+    h: number,
+    ipVersion: number,
+    ports: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    t0: number,
+    t1: number,
+    t2: number,
+    t3: number,
+  ): number {
     const slots = this.slots;
     const keys = this.keys;
     const mask = this.mask;
@@ -259,24 +279,7 @@ export class ConversationTable {
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
     this.kHash = h;
-    const slots = this.slots;
-    const keys = this.keys;
-    const mask = this.mask;
-    let slot = h & mask;
-    for (;;) {
-      const v = slots[2 * slot]!;
-      if (v === 0) break;
-      if (slots[2 * slot + 1] === h) {
-        const base = (v - 1) * KEY_WORDS;
-        if (keys[base + 1] === ports && keys[base + 2] === a && keys[base + 6] === b && keys[base] === 4) {
-          this.tuple = v - 1;
-          return this.latest[v - 1]!;
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
-    this.tuple = -1;
-    return -1;
+    return this.find(h, 4, ports, a, 0, 0, 0, b, 0, 0, 0);
   }
 
   /** Notes that frame `frame` looked up the tuple of the last `lookup` (LRU order for maxTuples). */
