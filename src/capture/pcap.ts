@@ -86,6 +86,9 @@ export class PcapParser implements RecordParser {
       this.parseHeader(buf, pos);
       pos += FILE_HEADER_LEN;
     }
+    // What a walk that stops between records needs next. (Set before the loop, not after it: the
+    // loop's optimised code then never meets a store it has no feedback for at every chunk's end.)
+    this.need = RECORD_HEADER_LEN;
     while (end - pos >= RECORD_HEADER_LEN) {
       const capLen = this.u32(buf, pos + 8);
       if (capLen > this.maxRecord) {
@@ -101,7 +104,6 @@ export class PcapParser implements RecordParser {
       this.deliver(buf, pos, capLen, this.u32(buf, pos + 12), this.u32(buf, pos), this.u32(buf, pos + 4) | 0, base);
       pos += RECORD_HEADER_LEN + capLen;
     }
-    this.need = RECORD_HEADER_LEN;
     return pos;
   }
 
