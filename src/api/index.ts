@@ -68,6 +68,9 @@ export async function packetList(
 }
 
 import { analyzeCapture, analyzeCaptureJson, type AnalyzeOptions, type AnalyzeResult } from "../pipeline/analyze.js";
+
+/** Input from this size on is a large capture: analysed on several threads when there are cores for them. */
+export { AUTO_MIN_BYTES as LARGE_INPUT_BYTES } from "../pipeline/parallel.js";
 import type { ConnectionRecord } from "../tcp/connection/types.js";
 
 export type { AnalyzeOptions, AnalyzeResult, ConnectionRecord };

@@ -4,7 +4,7 @@ import { diagnoseFile, type DiagnosisReport } from "../api/index.js";
 import { renderReportHtml } from "../render/report-html.js";
 import { renderReportMarkdown } from "../render/report-markdown.js";
 import { renderReportText } from "../render/report-text.js";
-import { parseWorkers, progressLine, reportProblems, UsageError, useColor, WORKERS_HELP } from "./common.js";
+import { parseWorkers, progressLine, reportProblems, tuneForLargeInput, UsageError, useColor, WORKERS_HELP } from "./common.js";
 
 interface Opts {
   json?: boolean;
@@ -49,6 +49,7 @@ export function registerDiagnose(program: Command): void {
       let worst = 0;
       const reports: DiagnosisReport[] = [];
       for (const file of files) {
+        tuneForLargeInput(file);
         const progress = progressLine(`analysing ${file}`, !opts.json);
         const { report, summary } = await diagnoseFile(file, {
           diagnose: overrides,

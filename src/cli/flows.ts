@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { Command } from "commander";
 import { type CaptureSummary, connections, connectionsJson } from "../api/index.js";
 import { flowsJsonBlocks, renderFlowsCsv, renderFlowsTable } from "../render/flows.js";
-import { parseWorkers, progressLine, reportProblems, useColor, WORKERS_HELP } from "./common.js";
+import { parseWorkers, progressLine, reportProblems, tuneForLargeInput, useColor, WORKERS_HELP } from "./common.js";
 
 /** Nothing usable was read: the problems are the whole output. */
 function nothingRead(s: CaptureSummary): boolean {
@@ -23,6 +23,7 @@ export function registerFlows(program: Command): void {
     .option("--workers <n>", WORKERS_HELP)
     .action(async (file: string, opts: { json?: boolean; csv?: boolean; workers?: string }) => {
       const workers = parseWorkers(opts.workers);
+      tuneForLargeInput(file);
       const progress = progressLine(`reading ${file}`, !opts.json && !opts.csv);
       if (opts.json) {
         // The connections come as JSON text in UTF-8 (made in the worker threads when there are some)

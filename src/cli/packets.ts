@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { packetList } from "../api/index.js";
 import { TEXT_HEADER, TSV_HEADER, textLine, tsvLine } from "../render/packet-line.js";
-import { OutputBuffer, reportProblems, UsageError } from "./common.js";
+import { OutputBuffer, reportProblems, tuneForLargeInput, UsageError } from "./common.js";
 
 export function registerPackets(program: Command): void {
   program
@@ -13,6 +13,7 @@ export function registerPackets(program: Command): void {
       if (opts.format !== "text" && opts.format !== "tsv")
         throw new UsageError(`unknown --format ${opts.format} (text or tsv)`);
       const tsv = opts.format === "tsv";
+      tuneForLargeInput(file);
       const out = new OutputBuffer();
       let headerDone = false;
       const summary = await packetList(

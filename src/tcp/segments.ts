@@ -13,7 +13,7 @@
  * flight) is the same as walking Wireshark's single list: "oldest" is decided by frame number, which
  * is the insertion order.
  */
-import { seqDiff, seqGe, seqGt, seqLe, seqSub } from "../util/seq.js";
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqSub } from "../util/seq.js";
 import { grow } from "./flows.js";
 
 const NONE = -1;
@@ -32,6 +32,18 @@ const NEWEST = 1;
 const EXTRA = 2;
 const COUNT = 3;
 const HEAD_STRIDE = 4;
+
+/** What the store reads of a packet (tcp/context.ts PacketContext has these fields). */
+export interface SegmentPacket {
+  /** Flow of the sender and of the receiver. */
+  readonly fwd: number;
+  readonly rev: number;
+  readonly seq: number;
+  readonly len: number;
+  readonly ack: number;
+  readonly frame: number;
+  readonly time: number;
+}
 
 export class SegmentStore {
   private cap = 0;
@@ -122,8 +134,18 @@ export class SegmentStore {
     return s;
   }
 
-  /** Records a segment [seq, end) sent by flow `f` in `frame` at `time`. */
-  add(f: number, seq: number, end: number, frame: number, time: number): void {
+  /**
+   * Records the segment packet `p` sent: [seq, seq + len + `plusOne`) (1 for a SYN or FIN byte)
+   * from flow p.fwd, in its frame at its time. (The packet comes as an object, not as numbers:
+   * sequence numbers and times are not small integers, and a call that V8 does not inline boxes every
+   * such argument — a hundred megabytes of garbage per gigabyte of capture.)
+   */
+  add(p: SegmentPacket, plusOne: number): void {
+    const f = p.fwd;
+    const seq = p.seq;
+    const end = seqAdd(seqAdd(seq, p.len), plusOne);
+    const frame = p.frame;
+    const time = p.time;
     const s = this.alloc();
     const sd = this.sd;
     const b = s * SEG_STRIDE;
@@ -156,12 +178,14 @@ export class SegmentStore {
   }
 
   /**
-   * Applies a (raw) acknowledgement number to flow `f`'s segments, as Wireshark does for every
-   * packet of the other direction: a segment ending exactly at `ack` is matched and removed (the
-   * oldest such one is reported in ackedFrame/ackedTime), segments ending before it are removed,
-   * a segment straddling it is trimmed to start at it.
+   * Applies packet `p`'s (raw) acknowledgement number to the segments of the other direction
+   * (p.rev), as Wireshark does for every packet: a segment ending exactly at it is matched and
+   * removed (the oldest such one is reported in ackedFrame/ackedTime), segments ending before it are
+   * removed, a segment straddling it is trimmed to start at it. (An object for the same reason as add.)
    */
-  ack(f: number, ack: number): void {
+  ack(p: SegmentPacket): void {
+    const f = p.rev;
+    const ack = p.ack;
     this.ackedFrame = NONE;
     const heads = this.heads;
     const h = f * HEAD_STRIDE;

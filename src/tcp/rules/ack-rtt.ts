@@ -10,7 +10,7 @@ import type { PacketContext } from "../context.js";
 import type { SegmentStore } from "../segments.js";
 
 export function ackSegments(c: PacketContext, segs: SegmentStore): void {
-  segs.ack(c.rev, c.ack);
+  segs.ack(c);
   if (segs.ackedFrame >= 0) {
     c.hasTa = true;
     c.acksFrame = segs.ackedFrame;

@@ -30,7 +30,7 @@ export function recordSegment(c: PacketContext, st: Float64Array, s: TcpState): 
   if (c.len !== 0 || synFin) {
     if (s.segs.count(c.fwd) < s.t.maxUnacked) {
       if (synFin) end = seqAdd(end, 1);
-      s.segs.add(c.fwd, c.seq, end, c.frame, c.time);
+      s.segs.add(c, synFin ? 1 : 0);
     } else {
       s.unackedCapHits++;
     }
