@@ -7,6 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -203,6 +204,65 @@ test("the filler indexes a pcap chunk's whole records, and the reader reads by t
         if (name === "damaged.pcap") assert.match(got.summary.problems[0]!.message, /damaged here/);
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an indexed shared read gives the plain reader's frames and problem on random pcap files (property)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpsleuth-shared-prop-"));
+  let run = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        // (Small records too: chunk edges then fall at every place of a record.)
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 2000 })), {
+          minLength: 1,
+          maxLength: 160,
+        }),
+        fc.record({ bigEndian: fc.boolean(), nanoseconds: fc.boolean() }),
+        // damage: none, an absurd captured length in one record's header, or the file cut short
+        fc.oneof(
+          fc.constant({ kind: "none" as const, at: 0 }),
+          fc.record({ kind: fc.constant("length" as const), at: fc.nat() }),
+          fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
+        ),
+        fc.record({
+          startAt: fc.integer({ min: 0, max: 4000 }),
+          slots: fc.integer({ min: 2, max: 4 }),
+          chunk: fc.integer({ min: 40, max: 6000 }),
+          room: fc.integer({ min: 0, max: 2500 }),
+        }),
+        async (lengths, order, damage, shape) => {
+          const list = lengths.map((len, i) => ({
+            tsSec: 1_700_000_000 + i,
+            tsNsec: i * 999,
+            data: Uint8Array.from({ length: len }, (_, k) => (i * 31 + k) & 0xff),
+          }));
+          let bytes = writePcap(list, { linkType: 1, ...order });
+          if (damage.kind === "length") {
+            let at = 24;
+            const k = damage.at % list.length;
+            for (let i = 0; i < k; i++) at += 16 + list[i]!.data.length;
+            bytes = bytes.slice();
+            new DataView(bytes.buffer).setUint32(at + 8, 0x7fffffff, !order.bigEndian);
+          } else if (damage.kind === "cut") {
+            bytes = bytes.subarray(0, 24 + (damage.at % (bytes.length - 23)));
+          }
+          const file = join(dir, `p${run++}.pcap`);
+          writeFileSync(file, bytes);
+          const plain = await read(file, {});
+          const got = await readShared(
+            file,
+            newSharedReadBuffers(file, shape.startAt, shape.slots, shape.chunk, shape.room),
+          );
+          assert.deepEqual(got.frames, plain.frames);
+          // (How far the stream was read when damage stopped it depends on the chunks: left out.)
+          assert.deepEqual({ ...got.summary, streamBytes: 0 }, { ...plain.summary, streamBytes: 0 });
+        },
+      ),
+      { numRuns: 250 },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
