@@ -15,6 +15,9 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type AnalyzeOptions, type AnalyzeResult, connections, connectionsJson } from "../src/api/index.js";
 import { analyzePipelined } from "../src/pipeline/pipelined.js";
+import { JsonBytesBatch, piecesInUidOrder } from "../src/pipeline/record-text.js";
+import { flowsJsonBlocks, renderFlowsJson } from "../src/render/flows.js";
+import fc from "fast-check";
 import { flowBucketV1, flowHashV1 } from "../src/util/flow-hash.js";
 import { CORPUS_REAL, SCENARIOS, SHARED } from "./support/corpus.js";
 
@@ -142,4 +145,38 @@ test("flowBucketV1 is symmetric and frozen", () => {
   v6[31] = 2;
   assert.equal(flowHashV1(v6, 6, 0, 16, 1, 2), flowHashV1(v6, 6, 16, 0, 2, 1));
   assert.equal(flowBucketV1(v6, 6, 0, 16, 1, 2, 1), 0);
+});
+
+test("connection texts cross threads as UTF-8 exactly, in uid order, and the listing's blocks join to renderFlowsJson (property)", () => {
+  fc.assert(
+    fc.property(
+      // texts with any characters (also outside the BMP), batches taken now and then, small blocks
+      fc.array(fc.record({ text: fc.string({ unit: "binary", maxLength: 3000 }), take: fc.boolean() }), {
+        maxLength: 40,
+      }),
+      fc.integer({ min: 1, max: 5000 }),
+      fc.integer({ min: 1, max: 64 }),
+      (items, blockBytes, initialBytes) => {
+        // (A small first buffer: texts are encoded in several steps as it grows.)
+        const batch = new JsonBytesBatch(initialBytes);
+        const batches = [];
+        // uids handed out in a shuffled order, as connections end in any order
+        const uids = items.map((_, i) => i + 1).sort((a, b) => ((a * 7919) % 97) - ((b * 7919) % 97));
+        items.forEach((it, i) => {
+          batch.push(uids[i]!, it.text);
+          if (it.take) batches.push(batch.take());
+        });
+        batches.push(batch.take());
+        const pieces = piecesInUidOrder(batches);
+        const byUid = new Map(items.map((it, i) => [uids[i]!, it.text]));
+        const expected = [...byUid.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+        assert.deepEqual(pieces.map(utf8), expected);
+        // The blocks written for `flows --json` are the text of the same listing.
+        const joined = Buffer.concat([...flowsJsonBlocks(pieces, blockBytes)]).toString("utf8");
+        const listing = renderFlowsJson([]).replace("[]", expected.length === 0 ? "[]" : `[\n${expected.join(",\n")}\n]`);
+        assert.equal(joined, listing);
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

@@ -57,11 +57,16 @@ export function finalText(r: RecordText, uid: number, streams: number[], prevUid
  * string to join or encode (which cost it a tenth of `flows --json` on a large capture).
  */
 export class JsonBytesBatch {
-  private bytes = new Uint8Array(1 << 20);
+  private bytes: Uint8Array;
   private at = 0;
   private uids: number[] = [];
   private lengths: number[] = [];
   private static readonly encoder = new TextEncoder();
+
+  /** `initialBytes`: the buffer's first size (it doubles as needed). */
+  constructor(initialBytes = 1 << 20) {
+    this.bytes = new Uint8Array(initialBytes);
+  }
 
   get count(): number {
     return this.uids.length;
@@ -97,7 +102,7 @@ export class JsonBytesBatch {
   }
 
   private grow(need: number): void {
-    let n = this.bytes.length * 2;
+    let n = Math.max(64, this.bytes.length * 2);
     while (n - this.at < need) n *= 2;
     const b = new Uint8Array(n);
     b.set(this.bytes.subarray(0, this.at));
