@@ -29,6 +29,19 @@ export function isPcapMagic(m: number): boolean {
   return m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS || m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
 }
 
+/** The unsigned 32-bit field at d[o] in the file's byte order. */
+export function pcapU32(d: Uint8Array, o: number, little: boolean): number {
+  return little
+    ? (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0
+    : ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+}
+
+/** The byte order of a file starting with this pcap magic (read little-endian): little or not. */
+export function pcapLittleEndian(d: Uint8Array, o: number): boolean {
+  const le = pcapU32(d, o, true);
+  return le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS;
+}
+
 export class PcapParser implements RecordParser {
   need = FILE_HEADER_LEN;
   views = false;
@@ -46,18 +59,11 @@ export class PcapParser implements RecordParser {
   ) {}
 
   private u32(buf: Uint8Array, p: number): number {
-    return this.little
-      ? (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0
-      : ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+    return pcapU32(buf, p, this.little);
   }
 
   private parseHeader(buf: Uint8Array, pos: number): void {
-    const le = (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0;
-    if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS) {
-      this.little = true;
-    } else {
-      this.little = false;
-    }
+    this.little = pcapLittleEndian(buf, pos);
     const magic = this.u32(buf, pos);
     this.nanos = magic === PCAP_MAGIC_NS;
     const s = this.summary;

@@ -20,7 +20,7 @@
  * consumer's own walk, which then reports them as it always does.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { INDEX_WORDS, isPcapMagic, PCAP_MAGIC_NS, PCAP_MAGIC_US, pcapMaxRecord } from "./pcap.js";
+import { INDEX_WORDS, isPcapMagic, pcapLittleEndian, pcapMaxRecord, pcapU32 } from "./pcap.js";
 import type { ByteSource } from "./source.js";
 
 /** Atomics.waitAsync (Node 16+; not in the ES2022 library types this project compiles against). */
@@ -90,12 +90,6 @@ export function newSharedReadBuffers(
   };
 }
 
-function u32(d: Uint8Array, o: number, little: boolean): number {
-  return little
-    ? (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0
-    : ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
-}
-
 /** Tells the reader that no more chunks will come (the filler's thread failed or is gone). */
 export function abortSharedRead(b: SharedReadBuffers): void {
   const c = new Int32Array(b.counters);
@@ -138,10 +132,9 @@ export class SharedFileFiller {
   private startIndex(fd: number): void {
     const head = new Uint8Array(24);
     if (readSync(fd, head, 0, 24, 0) < 24) return;
-    const m = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
-    if (!isPcapMagic(m)) return;
-    const little = m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS;
-    const snaplen = u32(head, 16, little);
+    if (!isPcapMagic(pcapU32(head, 0, true))) return;
+    const little = pcapLittleEndian(head, 0);
+    const snaplen = pcapU32(head, 16, little);
     const pcap = { little, maxRecord: pcapMaxRecord(snaplen) };
     let rec = 24;
     const block = new Uint8Array(1 << 20);
@@ -153,7 +146,7 @@ export class SharedFileFiller {
         blockLen = readSync(fd, block, 0, block.length, rec);
         if (blockLen < 16) return;
       }
-      const capLen = u32(block, rec - blockAt + 8, little);
+      const capLen = pcapU32(block, rec - blockAt + 8, little);
       if (capLen > pcap.maxRecord) return;
       rec += 16 + capLen;
     }
@@ -178,7 +171,7 @@ export class SharedFileFiller {
         this.nextRecord = -1;
         return;
       }
-      const capLen = u32(h, 8, little);
+      const capLen = pcapU32(h, 8, little);
       if (capLen > pcap.maxRecord) {
         this.nextRecord = -1;
         return;
@@ -191,7 +184,7 @@ export class SharedFileFiller {
     let count = 0;
     while (rec + 16 <= end) {
       const o = at + (rec - pos);
-      const capLen = u32(d, o + 8, little);
+      const capLen = pcapU32(d, o + 8, little);
       if (capLen > pcap.maxRecord) {
         // Damage: the reader finds it (and says where) by walking from here itself.
         rec = -1;
@@ -206,9 +199,9 @@ export class SharedFileFiller {
       const e = base + count * INDEX_WORDS;
       idx[e] = rec - pos;
       idx[e + 1] = capLen;
-      idx[e + 2] = u32(d, o + 12, little) | 0;
-      idx[e + 3] = u32(d, o, little) | 0;
-      idx[e + 4] = u32(d, o + 4, little) | 0;
+      idx[e + 2] = pcapU32(d, o + 12, little) | 0;
+      idx[e + 3] = pcapU32(d, o, little) | 0;
+      idx[e + 4] = pcapU32(d, o + 4, little) | 0;
       if (count === 0) heads[slot * 2 + 1] = rec - pos;
       count++;
       rec += 16 + capLen;
